@@ -1,0 +1,48 @@
+"""The JSON API: one NinjaAPI, bearer-token authentication, the OpenAPI document at /api/openapi.json.
+
+No interactive docs page: it would load its scripts from a CDN.
+"""
+
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from huiliu.accounts.queries import find_user_by_api_token
+from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = find_user_by_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="汇流 Huiliu API",
+    version="1",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url=None,
+)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": "未找到"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=403)
+
+
+@api.exception_handler(ValidationFailed)
+def _invalid(request, exc):
+    return api.create_response(request, {"detail": "输入有误", "errors": exc.errors}, status=422)
+
+
+from huiliu.people.api import router as people_router  # noqa: E402
+
+api.add_router("/", people_router)

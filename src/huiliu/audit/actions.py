@@ -1,0 +1,63 @@
+import re
+from datetime import UTC, datetime
+
+from django.db import connection, transaction
+
+from . import context
+from .chain import GENESIS, chained_fields, row_digest
+from .models import AuditEvent
+
+# A raw ID number or phone must never reach an audit row (shared/SECURITY.md 15).
+_RAW_IDENTIFIER = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+
+
+def _scrub(value):
+    if isinstance(value, str):
+        return _RAW_IDENTIFIER.sub("[已屏蔽]", value)
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def _lock_chain_head() -> None:
+    # SQLite runs transactions IMMEDIATE (settings), which already serializes
+    # writers; PostgreSQL needs an explicit lock so two appends cannot both
+    # chain onto the same previous row.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(727011)")
+
+
+def record_event(
+    *,
+    actor,
+    event: str,
+    object_type: str = "",
+    object_id: str = "",
+    outcome: str = AuditEvent.Outcome.SUCCESS,
+    detail: dict | None = None,
+    username: str = "",
+) -> AuditEvent:
+    """Append one row to the audit chain, inside the caller's transaction when there is one."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    with transaction.atomic():
+        _lock_chain_head()
+        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+        row = AuditEvent(
+            occurred_at=datetime.now(UTC),
+            user_id=actor.pk if is_user else None,
+            username=(actor.get_username() if is_user else _scrub(username))[:150],
+            office=getattr(actor, "office_code", None) if is_user else None,
+            event=event,
+            object_type=object_type,
+            object_id=str(object_id)[:64],
+            outcome=outcome,
+            client_address=context.client_address.get()[:45],
+            detail=_scrub(detail or {}),
+            prev_hash=last or GENESIS,
+        )
+        row.hash = row_digest(row.prev_hash, chained_fields(row))
+        row.save(force_insert=True)
+        return row

@@ -1,0 +1,374 @@
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from huiliu.accounts.scope import in_scope, require_write_scope
+from huiliu.audit.actions import record_event
+from huiliu.core.errors import PermissionDenied, ValidationFailed
+from huiliu.core.identity import birth_date_of, sex_of, validate_id_number, validate_phone
+from huiliu.jurisdictions import codes
+from huiliu.jurisdictions.models import Jurisdiction
+
+from .models import (
+    CLOSING_CHOICES,
+    Child,
+    DepartureReason,
+    InflowRegistration,
+    MaritalStatus,
+    Migration,
+    MigrationStatus,
+    OPEN_STATUSES,
+    OutflowRegistration,
+    Person,
+    ResidenceType,
+)
+
+EDITABLE_PERSON_FIELDS = (
+    "name", "phone", "ethnicity", "education", "household_address", "residence_address",
+    "marital_status", "spouse_name", "spouse_id_number",
+)
+
+
+class _Errors(dict):
+    """Collects every field's problems so one answer names them all."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def check(self, field: str, validate, *args):
+        try:
+            return validate(*args, field=field) if field else validate(*args)
+        except ValidationFailed as failure:
+            for name, messages in failure.errors.items():
+                for message in messages:
+                    self.add(name, message)
+            return None
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ValidationFailed(dict(self))
+
+
+def _jurisdiction(errors: _Errors, field: str, code, *, levels=None) -> Jurisdiction | None:
+    if code in (None, ""):
+        errors.add(field, _("This field is required."))
+        return None
+    node = Jurisdiction.objects.filter(code=code).first()
+    if node is None:
+        errors.add(field, _("No such jurisdiction."))
+    elif levels and node.level not in levels:
+        errors.add(field, _("Choose a village or community."))
+    return node
+
+
+def _check_identity(errors: _Errors, id_number: str, sex: str | None, birth_date: datetime.date | None) -> str | None:
+    number = errors.check("id_number", validate_id_number, id_number)
+    if number is None:
+        return None
+    if sex and sex != sex_of(number):
+        errors.add("sex", _("The sex does not agree with the 17th digit of the ID number."))
+    if birth_date and birth_date != birth_date_of(number):
+        errors.add("birth_date", _("The birth date does not agree with the ID number."))
+    return number
+
+
+def _check_date(errors: _Errors, field: str, value, *, not_before=None) -> None:
+    if value is None:
+        errors.add(field, _("This field is required."))
+    elif value > datetime.date.today():
+        errors.add(field, _("The date cannot be in the future."))
+    elif not_before and value < not_before:
+        errors.add(field, _("The date cannot be before %(date)s.") % {"date": not_before.isoformat()})
+
+
+def _check_person_fields(errors: _Errors, fields: dict) -> None:
+    if "name" in fields and not (fields.get("name") or "").strip():
+        errors.add("name", _("This field is required."))
+    if "phone" in fields:
+        fields["phone"] = errors.check("phone", validate_phone, fields["phone"]) or ""
+    if fields.get("spouse_id_number"):
+        fields["spouse_id_number"] = errors.check("spouse_id_number", validate_id_number, fields["spouse_id_number"]) or ""
+    if fields.get("marital_status") and fields["marital_status"] not in MaritalStatus.values:
+        errors.add("marital_status", _("Choose a marital status from the list."))
+
+
+def register_person(
+    *,
+    acting_user,
+    id_number: str,
+    name: str,
+    household_code: int,
+    sex: str | None = None,
+    birth_date: datetime.date | None = None,
+    phone: str = "",
+    ethnicity: str = "",
+    education: str = "",
+    household_address: str = "",
+    marital_status: str = MaritalStatus.UNKNOWN,
+    spouse_name: str = "",
+    spouse_id_number: str = "",
+) -> Person:
+    """Add a person to the registry at their household place; they are taken to live there."""
+    errors = _Errors()
+    number = _check_identity(errors, id_number, sex, birth_date)
+    household = _jurisdiction(errors, "household_code", household_code)
+    fields = {
+        "name": (name or "").strip(), "phone": phone, "ethnicity": ethnicity, "education": education,
+        "household_address": household_address.strip(), "marital_status": marital_status,
+        "spouse_name": spouse_name.strip(), "spouse_id_number": spouse_id_number,
+    }
+    _check_person_fields(errors, fields)
+    errors.raise_if_any()
+    require_write_scope(acting_user, household.code)
+    if Person.objects.filter(id_number=number).exists():
+        raise ValidationFailed({"id_number": [_("A person with this ID number is already registered.")]})
+    with transaction.atomic():
+        person = Person.objects.create(
+            id_number=number, sex=sex_of(number), birth_date=birth_date_of(number),
+            household_jurisdiction=household, residence_jurisdiction=household, **fields,
+        )
+        record_event(actor=acting_user, event="create", object_type="person", object_id=person.pk)
+    return person
+
+
+def update_person(*, acting_user, person: Person, **changes) -> Person:
+    """Change a person's editable details; the ID number and household place are not edited here."""
+    unknown = set(changes) - set(EDITABLE_PERSON_FIELDS)
+    if unknown:
+        raise ValidationFailed({name: [_("This field cannot be changed here.")] for name in unknown})
+    _require_person_write_scope(acting_user, person)
+    errors = _Errors()
+    _check_person_fields(errors, changes)
+    errors.raise_if_any()
+    with transaction.atomic():
+        changed = sorted(name for name, value in changes.items() if getattr(person, name) != value)
+        for name in changed:
+            setattr(person, name, changes[name])
+        person.save()
+        record_event(actor=acting_user, event="update", object_type="person", object_id=person.pk,
+                     detail={"fields": changed})
+    return person
+
+
+def record_child(*, acting_user, person: Person, sex: str, birth_date: datetime.date, name: str = "") -> Child:
+    """Add a child to a person's family record."""
+    _require_person_write_scope(acting_user, person)
+    errors = _Errors()
+    if sex not in ("M", "F"):
+        errors.add("sex", _("Choose a sex."))
+    _check_date(errors, "birth_date", birth_date, not_before=person.birth_date)
+    errors.raise_if_any()
+    with transaction.atomic():
+        child = Child.objects.create(parent=person, name=name.strip(), sex=sex, birth_date=birth_date)
+        record_event(actor=acting_user, event="update", object_type="person", object_id=person.pk,
+                     detail={"child": "added"})
+    return child
+
+
+def _require_person_write_scope(acting_user, person: Person) -> None:
+    if not (
+        in_scope(acting_user, person.household_jurisdiction_id, writing=True)
+        or in_scope(acting_user, person.residence_jurisdiction_id, writing=True)
+    ):
+        raise PermissionDenied(_("This person is outside your area of responsibility."))
+
+
+def register_outflow(
+    *,
+    acting_user,
+    person: Person,
+    departure_date: datetime.date,
+    reason: str,
+    destination_code: int | None = None,
+    destination_address: str = "",
+    work_background: str = "",
+    employer: str = "",
+    group_liaison: str = "",
+    group_liaison_phone: str = "",
+    village_contact: str = "",
+    contact_phone: str = "",
+) -> Migration:
+    """Record at the origin that a person has left; joins an arrival already registered elsewhere."""
+    require_write_scope(acting_user, person.household_jurisdiction_id)
+    errors = _Errors()
+    _check_date(errors, "departure_date", departure_date, not_before=person.birth_date)
+    destination = None
+    if destination_code:
+        destination = _jurisdiction(errors, "destination_code", destination_code)
+    group_liaison_phone = errors.check("group_liaison_phone", validate_phone, group_liaison_phone) or ""
+    contact_phone = errors.check("contact_phone", validate_phone, contact_phone) or ""
+    if reason not in DepartureReason.values:
+        errors.add("reason", _("Choose a reason from the list."))
+    errors.raise_if_any()
+
+    with transaction.atomic():
+        migration = _open_migration_for_update(person)
+        if migration is not None and hasattr(migration, "outflow"):
+            raise ValidationFailed({"__all__": [_("This person already has an open departure registration.")]})
+        if migration is None:
+            migration = Migration.objects.create(
+                person=person, status=MigrationStatus.AWAY, origin_jurisdiction_id=person.household_jurisdiction_id,
+                destination_jurisdiction=destination, started_on=departure_date,
+            )
+            person.residence_jurisdiction = None
+            person.residence_address = ""
+            person.save(update_fields=["residence_jurisdiction", "residence_address", "updated_at"])
+        OutflowRegistration.objects.create(
+            migration=migration, departure_date=departure_date, destination_jurisdiction=destination,
+            destination_address=destination_address.strip(), reason=reason, work_background=work_background.strip(),
+            employer=employer.strip(), group_liaison=group_liaison.strip(), group_liaison_phone=group_liaison_phone,
+            village_contact=village_contact.strip(), contact_phone=contact_phone, registered_by=_user_or_none(acting_user),
+        )
+        record_event(actor=acting_user, event="register_outflow", object_type="person", object_id=person.pk,
+                     detail={"migration": str(migration.pk), "linked": migration.status == MigrationStatus.ARRIVED})
+    return migration
+
+
+def register_inflow(
+    *,
+    acting_user,
+    id_number: str,
+    name: str,
+    arrival_date: datetime.date,
+    residence_code: int,
+    address: str,
+    residence_type: str,
+    landlord_or_employer: str = "",
+    registration_date: datetime.date | None = None,
+    household_code: int | None = None,
+    household_address: str = "",
+    sex: str | None = None,
+    birth_date: datetime.date | None = None,
+    phone: str = "",
+    marital_status: str = MaritalStatus.UNKNOWN,
+) -> Migration:
+    """Record at the destination that a person has arrived, linking the origin's open departure if there is one.
+
+    A person not yet in the registry is added with the household place they declare.
+    """
+    errors = _Errors()
+    number = _check_identity(errors, id_number, sex, birth_date)
+    residence = _jurisdiction(errors, "residence_code", residence_code, levels={codes.VILLAGE})
+    _check_date(errors, "arrival_date", arrival_date)
+    registration_date = registration_date or datetime.date.today()
+    if not (name or "").strip():
+        errors.add("name", _("This field is required."))
+    if not (address or "").strip():
+        errors.add("address", _("This field is required."))
+    if residence_type not in ResidenceType.values:
+        errors.add("residence_type", _("Choose a residence type from the list."))
+    phone = errors.check("phone", validate_phone, phone) or ""
+    errors.raise_if_any()
+    require_write_scope(acting_user, residence.code)
+
+    person = Person.objects.filter(id_number=number).first()
+    if person is None:
+        household = _jurisdiction(errors, "household_code", household_code)
+        errors.raise_if_any()
+    else:
+        household = person.household_jurisdiction
+    if codes.contains(_township_of(household.code), residence.code):
+        raise ValidationFailed({"residence_code": [_("The household place is in this township: this is not a migration.")]})
+    if arrival_date and person is not None and arrival_date < person.birth_date:
+        raise ValidationFailed({"arrival_date": [_("The date cannot be before the birth date.")]})
+
+    with transaction.atomic():
+        if person is None:
+            person = Person.objects.create(
+                id_number=number, name=name.strip(), sex=sex_of(number), birth_date=birth_date_of(number),
+                phone=phone, household_jurisdiction=household, household_address=household_address.strip(),
+                marital_status=marital_status,
+            )
+            record_event(actor=acting_user, event="create", object_type="person", object_id=person.pk)
+        migration = _open_migration_for_update(person)
+        if migration is not None and hasattr(migration, "inflow"):
+            if migration.inflow.residence_jurisdiction_id == residence.code:
+                raise ValidationFailed({"__all__": [_("This arrival is already registered here.")]})
+            # Registered somewhere new: the previous stay has ended by this arrival.
+            migration.status = MigrationStatus.MOVED_ON
+            migration.ended_on = max(arrival_date, migration.started_on)
+            migration.end_note = _("registered at a new place of residence")
+            migration.save(update_fields=["status", "ended_on", "end_note", "updated_at"])
+            migration = None
+        if migration is None:
+            migration = Migration.objects.create(
+                person=person, status=MigrationStatus.ARRIVED, origin_jurisdiction_id=person.household_jurisdiction_id,
+                destination_jurisdiction=residence, started_on=arrival_date,
+            )
+        else:
+            migration.status = MigrationStatus.ARRIVED
+            migration.destination_jurisdiction = residence
+            migration.save(update_fields=["status", "destination_jurisdiction", "updated_at"])
+        InflowRegistration.objects.create(
+            migration=migration, arrival_date=arrival_date, residence_jurisdiction=residence, address=address.strip(),
+            residence_type=residence_type, landlord_or_employer=landlord_or_employer.strip(),
+            registration_date=registration_date, declared_name=name.strip(), registered_by=_user_or_none(acting_user),
+        )
+        person.residence_jurisdiction = residence
+        person.residence_address = address.strip()
+        if phone:
+            person.phone = phone
+        person.save()
+        record_event(actor=acting_user, event="register_inflow", object_type="person", object_id=person.pk,
+                     detail={"migration": str(migration.pk), "linked": hasattr(migration, "outflow")})
+    return migration
+
+
+CLOSING_STATUSES = tuple(value for value, _label in CLOSING_CHOICES)
+
+
+def close_migration(
+    *, acting_user, migration: Migration, outcome: str, ended_on: datetime.date, note: str = ""
+) -> Migration:
+    """End an open move: the person moved on, came home, or contact was lost."""
+    if not (
+        in_scope(acting_user, migration.origin_jurisdiction_id, writing=True)
+        or in_scope(acting_user, migration.destination_jurisdiction_id, writing=True)
+    ):
+        raise PermissionDenied(_("This move is outside your area of responsibility."))
+    errors = _Errors()
+    if outcome not in CLOSING_STATUSES:
+        errors.add("outcome", _("Choose how the move ended."))
+    _check_date(errors, "ended_on", ended_on, not_before=migration.started_on)
+    errors.raise_if_any()
+    with transaction.atomic():
+        migration = Migration.objects.select_for_update().select_related("person").get(pk=migration.pk)
+        if not migration.is_open:
+            raise ValidationFailed({"__all__": [_("This move has already ended.")]})
+        migration.status = outcome
+        migration.ended_on = ended_on
+        migration.end_note = note.strip()[:200]
+        migration.save(update_fields=["status", "ended_on", "end_note", "updated_at"])
+        person = migration.person
+        if outcome == MigrationStatus.RETURNED:
+            person.residence_jurisdiction_id = person.household_jurisdiction_id
+            person.residence_address = person.household_address
+        else:
+            person.residence_jurisdiction = None
+            person.residence_address = ""
+        person.save(update_fields=["residence_jurisdiction", "residence_address", "updated_at"])
+        record_event(actor=acting_user, event="close_migration", object_type="person", object_id=person.pk,
+                     detail={"migration": str(migration.pk), "outcome": outcome})
+    return migration
+
+
+def _open_migration_for_update(person: Person) -> Migration | None:
+    return (
+        Migration.objects.select_for_update()
+        .select_related("outflow", "inflow")
+        .filter(person=person, status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
+def _township_of(code: int) -> int:
+    level = codes.level_of(code)
+    if level < codes.TOWNSHIP:
+        return code
+    return code // 1000 * 1000
+
+
+def _user_or_none(user):
+    return user if getattr(user, "is_authenticated", False) else None
+

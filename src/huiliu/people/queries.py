@@ -1,0 +1,105 @@
+import datetime
+import uuid
+
+from django.db.models import QuerySet
+
+from huiliu.accounts.scope import scope_filter
+from huiliu.audit.actions import record_event
+from huiliu.audit.models import AuditEvent
+from huiliu.core.errors import NotFound
+from huiliu.core.identity import normalize_id_number
+
+from .models import InflowRegistration, Migration, MigrationStatus, OPEN_STATUSES, Person
+
+PERSON_SCOPE_FIELDS = ("household_jurisdiction_id", "residence_jurisdiction_id")
+
+
+def _scoped_persons(user) -> QuerySet[Person]:
+    return Person.objects.filter(scope_filter(user, *PERSON_SCOPE_FIELDS))
+
+
+def list_persons(*, user, query: str = "") -> QuerySet[Person]:
+    """List persons in the user's scope, found by exact ID number or by the start of the name; audited."""
+    persons = _scoped_persons(user)
+    query = (query or "").strip()
+    if query:
+        number = normalize_id_number(query)
+        if len(number) == 18 and number[:17].isdigit():
+            persons = persons.filter(id_number=number)
+        else:
+            persons = persons.filter(name__startswith=query)
+    record_event(actor=user, event="search" if query else "list", object_type="person", detail={"query": query})
+    return persons.order_by("name", "id")
+
+
+def access_person(user, person_id) -> Person:
+    """Fetch one person in the user's scope; out of scope answers exactly as missing, and both are audited."""
+    person = (
+        _scoped_persons(user)
+        .select_related("household_jurisdiction", "residence_jurisdiction")
+        .filter(pk=person_id)
+        .first()
+        if _is_uuid(person_id)
+        else None
+    )
+    if person is None:
+        record_event(actor=user, event="view", object_type="person", object_id=str(person_id)[:64],
+                     outcome=AuditEvent.Outcome.DENIED)
+        raise NotFound(person_id)
+    record_event(actor=user, event="view", object_type="person", object_id=person.pk)
+    return person
+
+
+def access_migration(user, migration_id) -> Migration:
+    """Fetch one move of a person in the user's scope; out of scope answers as missing, audited."""
+    migration = (
+        Migration.objects.filter(person__in=_scoped_persons(user)).select_related("person").filter(pk=migration_id).first()
+        if _is_uuid(migration_id)
+        else None
+    )
+    if migration is None:
+        record_event(actor=user, event="view", object_type="migration", object_id=str(migration_id)[:64],
+                     outcome=AuditEvent.Outcome.DENIED)
+        raise NotFound(migration_id)
+    return migration
+
+
+def list_migrations_of(person: Person) -> QuerySet[Migration]:
+    """List a person's moves, newest first (call after access_person)."""
+    return (
+        person.migrations.select_related(
+            "outflow", "inflow", "origin_jurisdiction", "destination_jurisdiction", "inflow__residence_jurisdiction",
+            "outflow__destination_jurisdiction",
+        ).order_by("-started_on", "-created_at")
+    )
+
+
+def count_jurisdiction_figures(*, user, today: datetime.date | None = None) -> dict[str, int]:
+    """Count, over the user's scope: persons away from it, persons living in it from elsewhere, arrivals this month."""
+    today = today or datetime.date.today()
+    month_start = today.replace(day=1)
+    open_moves = Migration.objects.filter(status__in=OPEN_STATUSES)
+    outflow = open_moves.filter(scope_filter(user, "origin_jurisdiction_id")).count()
+    inflow = open_moves.filter(status=MigrationStatus.ARRIVED).filter(scope_filter(user, "destination_jurisdiction_id")).count()
+    arrivals = InflowRegistration.objects.filter(
+        scope_filter(user, "residence_jurisdiction_id"), arrival_date__gte=month_start, arrival_date__lte=today
+    ).count()
+    return {"outflow": outflow, "inflow": inflow, "arrivals_this_month": arrivals}
+
+
+def list_recent_arrivals(*, user, limit: int = 10) -> list[InflowRegistration]:
+    """List the latest arrivals registered in the user's scope."""
+    return list(
+        InflowRegistration.objects.filter(scope_filter(user, "residence_jurisdiction_id"))
+        .select_related("migration__person", "residence_jurisdiction")
+        .order_by("-arrival_date", "-created_at")[:limit]
+    )
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+

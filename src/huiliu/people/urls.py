@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.register_person, name="register_person"),
+    path("people/<str:person_id>/", views.person_detail, name="person_detail"),
+    path("people/<str:person_id>/edit/", views.edit_person, name="edit_person"),
+    path("people/<str:person_id>/departure/", views.register_departure, name="register_departure"),
+    path("people/<str:person_id>/children/", views.add_child, name="add_child"),
+    path("arrivals/new/", views.register_arrival, name="register_arrival"),
+    path("migrations/<str:migration_id>/close/", views.close_migration, name="close_migration"),
+]

@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from huiliu.accounts.scope import jurisdiction_ranges
+from huiliu.accounts.views import LoginView
+from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from huiliu.core.forms import show_domain_errors
+from huiliu.core.identity import mask_id_number, mask_phone
+from huiliu.jurisdictions.queries import full_names
+
+from . import actions, queries
+from .forms import ArrivalForm, ChildForm, CloseMigrationForm, DepartureForm, PersonEditForm, PersonForm
+
+PAGE_SIZE = 25
+
+
+def _person_or_404(request, person_id):
+    try:
+        return queries.access_person(request.user, person_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _submit(request, form, action, **fixed):
+    """Run one action with the form's data; on refusal put its messages beside the fields. Returns the result or None."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(acting_user=request.user, **fixed, **form.cleaned_data)
+    except ValidationFailed as failure:
+        show_domain_errors(form, failure)
+    except PermissionDenied as denial:
+        form.add_error(None, str(denial))
+    return None
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return LoginView.as_view()(request)
+    figures = queries.count_jurisdiction_figures(user=request.user)
+    arrivals = queries.list_recent_arrivals(user=request.user)
+    offices = full_names(low for low, _high in jurisdiction_ranges(request.user))
+    return render(request, "people/home.html", {
+        "figures": figures, "offices": sorted(offices.values()),
+        "arrivals": [(a, mask_id_number(a.migration.person.id_number)) for a in arrivals],
+    })
+
+
+@login_required
+def person_list(request):
+    query = request.GET.get("q", "")
+    page = Paginator(queries.list_persons(user=request.user, query=query).select_related(
+        "household_jurisdiction", "residence_jurisdiction"), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(p, mask_id_number(p.id_number), mask_phone(p.phone)) for p in page]
+    return render(request, "people/person_list.html", {"page": page, "rows": rows, "query": query})
+
+
+@login_required
+def person_detail(request, person_id):
+    person = _person_or_404(request, person_id)
+    moves = list(queries.list_migrations_of(person))
+    codes_shown = [person.household_jurisdiction_id, person.residence_jurisdiction_id]
+    for move in moves:
+        codes_shown += [move.origin_jurisdiction_id, move.destination_jurisdiction_id]
+    return render(request, "people/person_detail.html", {
+        "person": person, "moves": moves, "names": full_names(codes_shown),
+        "children": list(person.children.all()), "child_form": ChildForm(), "close_form": CloseMigrationForm(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_person(request):
+    form = PersonForm(request.POST or None)
+    person = _submit(request, form, actions.register_person)
+    if person:
+        messages.success(request, _("Registered %(name)s.") % {"name": person.name})
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "title": _("Register a resident")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_arrival(request):
+    form = ArrivalForm(request.POST or None)
+    migration = _submit(request, form, actions.register_inflow)
+    if migration:
+        messages.success(request, _("Arrival registered."))
+        return redirect("people:person_detail", person_id=migration.person_id)
+    return render(request, "people/form.html", {"form": form, "title": _("Register an arrival")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_departure(request, person_id):
+    person = _person_or_404(request, person_id)
+    form = DepartureForm(request.POST or None)
+    if _submit(request, form, actions.register_outflow, person=person):
+        messages.success(request, _("Departure registered."))
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Register a departure")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_person(request, person_id):
+    person = _person_or_404(request, person_id)
+    initial = {name: getattr(person, name) for name in actions.EDITABLE_PERSON_FIELDS}
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if _submit(request, form, actions.update_person, person=person):
+        messages.success(request, _("Saved."))
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Edit person")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_child(request, person_id):
+    person = _person_or_404(request, person_id)
+    form = ChildForm(request.POST or None)
+    if _submit(request, form, actions.record_child, person=person):
+        messages.success(request, _("Child added."))
+        return redirect("people:person_detail", person_id=person.pk)
+    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Add a child")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close_migration(request, migration_id):
+    try:
+        migration = queries.access_migration(request.user, migration_id)
+    except NotFound:
+        raise Http404 from None
+    form = CloseMigrationForm(request.POST or None)
+    if _submit(request, form, actions.close_migration, migration=migration):
+        messages.success(request, _("The move has been closed."))
+        return redirect("people:person_detail", person_id=migration.person_id)
+    return render(request, "people/form.html", {"form": form, "person": migration.person, "title": _("Close a move")})

@@ -1,0 +1,35 @@
+import pytest
+
+from huiliu.accounts.models import Role
+
+from . import factories as f
+
+
+@pytest.fixture
+def tree(db):
+    f.build_tree()
+
+
+@pytest.fixture
+def origin_village_worker(tree):
+    return f.make_user(Role.VILLAGE_WORKER, f.village(f.ORIGIN_COUNTY), "origin-worker")
+
+
+@pytest.fixture
+def origin_county_officer(tree):
+    return f.make_user(Role.COUNTY_OFFICER, f.ORIGIN_COUNTY, "origin-county")
+
+
+@pytest.fixture
+def destination_village_worker(tree):
+    return f.make_user(Role.VILLAGE_WORKER, f.village(f.DESTINATION_COUNTY), "dest-worker")
+
+
+@pytest.fixture
+def destination_county_officer(tree):
+    return f.make_user(Role.COUNTY_OFFICER, f.DESTINATION_COUNTY, "dest-county")
+
+
+@pytest.fixture
+def auditor(tree):
+    return f.make_user(Role.AUDITOR, 370000000000, "auditor")
