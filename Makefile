@@ -6,7 +6,7 @@ HUILIU := $(BIN)/huiliu
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/huiliu
 DEMO_PERSONS ?= 20000
 
-.PHONY: run test install install-test lint bench clean
+.PHONY: run test install install-test bench clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,7 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var
+
+# Refresh the Chinese catalogue after changing interface strings, then fill the new msgstr lines.
+messages: install
+	cd src/huiliu && ../../$(HUILIU) makemessages -l zh_Hans --no-obsolete --no-location && ../../$(HUILIU) compilemessages -l zh_Hans
