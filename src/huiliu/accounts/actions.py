@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from huiliu.audit.actions import record_event
+from huiliu.audit.actions import holds_raw_identifier, record_event
 from huiliu.core.errors import PermissionDenied, ValidationFailed
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
@@ -47,6 +47,9 @@ def create_user(
     errors: dict[str, list[str]] = {}
     if not username or User.objects.filter(username=username).exists():
         errors["username"] = [_("This username is empty or taken.")]
+    elif holds_raw_identifier(username):
+        # The username is written into every audit row, which may hold no phone or ID number.
+        errors["username"] = [_("A username may not contain a phone or ID number.")]
     jurisdiction = Jurisdiction.objects.filter(code=jurisdiction_code).first()
     if jurisdiction is None:
         errors["jurisdiction"] = [_("No such jurisdiction.")]

@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from huiliu.audit.actions import record_event
+from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import PermissionDenied
 from huiliu.jurisdictions import codes
 
@@ -42,10 +44,15 @@ def in_scope(user, code: int | None, *, writing: bool = False) -> bool:
     return code is not None and any(low <= code <= high for low, high in jurisdiction_ranges(user, writing=writing))
 
 
-def require_write_scope(user, code: int | None) -> None:
-    """Refuse a write to a jurisdiction outside the subtrees of the user's writing roles."""
-    if not in_scope(user, code, writing=True):
-        raise PermissionDenied(_("This jurisdiction is outside your area of responsibility."))
+def require_write_scope(
+    user, *codes_written: int | None, object_type: str = "", object_id="", message: str | None = None
+) -> None:
+    """Refuse, and audit the refusal of, a write unless one of the codes lies in a subtree of the user's writing roles."""
+    if any(in_scope(user, code, writing=True) for code in codes_written):
+        return
+    record_event(actor=user, event="write", object_type=object_type, object_id=object_id,
+                 outcome=AuditEvent.Outcome.DENIED, detail={"jurisdictions": [c for c in codes_written if c]})
+    raise PermissionDenied(message or _("This jurisdiction is outside your area of responsibility."))
 
 
 def has_role(user, role: Role) -> bool:

@@ -29,6 +29,7 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
+    next_page = "accounts:login"  # without it Django renders registration/logged_out.html, which does not exist
 
 
 @login_required

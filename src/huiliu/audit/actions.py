@@ -8,14 +8,24 @@ from .chain import GENESIS, chained_fields, row_digest
 from .models import AuditEvent
 
 # A raw ID number or phone must never reach an audit row (shared/SECURITY.md 15).
-_RAW_IDENTIFIER = re.compile(r"(?<!\d)(\d{17}[\dXx]|1[3-9]\d{9})(?!\d)")
+# Also as people type them: with spaces or dashes between the groups, a phone after +86.
+_RAW_IDENTIFIER = re.compile(
+    r"(?<!\d)(\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)"
+)
+
+
+def holds_raw_identifier(text: str) -> bool:
+    """Whether the text holds what the audit trail would have to mask: an ID or phone number."""
+    return _RAW_IDENTIFIER.search(text) is not None
 
 
 def _scrub(value):
     if isinstance(value, str):
         return _RAW_IDENTIFIER.sub("[已屏蔽]", value)
+    if isinstance(value, int) and not isinstance(value, bool) and _RAW_IDENTIFIER.search(str(value)):
+        return _scrub(str(value))
     if isinstance(value, dict):
-        return {k: _scrub(v) for k, v in value.items()}
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_scrub(v) for v in value]
     return value
@@ -52,7 +62,7 @@ def record_event(
             office=getattr(actor, "office_code", None) if is_user else None,
             event=event,
             object_type=object_type,
-            object_id=str(object_id)[:64],
+            object_id=_scrub(str(object_id))[:64],
             outcome=outcome,
             client_address=context.client_address.get()[:45],
             detail=_scrub(detail or {}),

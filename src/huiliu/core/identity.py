@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.utils.translation import gettext as _
 from stdnum import numdb
@@ -10,13 +11,15 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from .errors import ValidationFailed
 
-MOBILE_PHONE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE_PHONE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# ASCII digits only: str.isdigit() and a plain \d also accept digits of other scripts.
+MOBILE_PHONE = re.compile(r"1[3-9][0-9]{9}")
+LANDLINE_PHONE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}")
+ID_NUMBER = re.compile(r"[0-9]{17}[0-9X]")
 
 
 def normalize_id_number(raw: str) -> str:
-    """Return the ID number without spaces, with an upper-case X."""
-    return ric.compact(raw or "").upper()
+    """Return the ID number without spaces, with an upper-case X (full-width digits become ASCII)."""
+    return re.sub(r"\s", "", ric.compact(raw or "")).upper()
 
 
 def validate_id_number(raw: str, field: str = "id_number") -> str:
@@ -24,7 +27,7 @@ def validate_id_number(raw: str, field: str = "id_number") -> str:
     number = normalize_id_number(raw)
     if len(number) != 18:
         raise ValidationFailed({field: [_("The ID number must have 18 characters.")]})
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not ID_NUMBER.fullmatch(number):
         raise ValidationFailed({field: [_("The ID number may contain only digits and a final X.")]})
     if number[17] != ric.calc_check_digit(number):
         raise ValidationFailed({field: [_("The check digit of the ID number is wrong.")]})
@@ -61,10 +64,10 @@ def sex_of(id_number: str) -> str:
 
 def validate_phone(raw: str, field: str = "phone") -> str:
     """Return the phone without spaces, or raise ValidationFailed naming the field."""
-    phone = re.sub(r"[\s]", "", raw or "")
+    phone = re.sub(r"\s", "", unicodedata.normalize("NFKC", raw or ""))
     if not phone:
         return ""
-    if MOBILE_PHONE.match(phone) or LANDLINE_PHONE.match(phone):
+    if MOBILE_PHONE.fullmatch(phone) or LANDLINE_PHONE.fullmatch(phone):
         return phone
     raise ValidationFailed({field: [_("Enter an 11-digit mobile number or a landline with its area code.")]})
 

@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from huiliu.audit.actions import record_event
@@ -34,6 +35,7 @@ def load_divisions(*, acting_user, rows: Iterable[tuple[int, str, str]]) -> dict
     with transaction.atomic():
         existing = set(Jurisdiction.objects.filter(code__in=_all_ancestors(parsed)).values_list("code", flat=True))
         existing_rows = set(Jurisdiction.objects.filter(code__in=list(parsed)).values_list("code", flat=True))
+        others_exist = Jurisdiction.objects.count() > len(existing_rows)
         known = existing | set(parsed)
         nodes = []
         for code in sorted(parsed):
@@ -42,6 +44,15 @@ def load_divisions(*, acting_user, rows: Iterable[tuple[int, str, str]]) -> dict
         Jurisdiction.objects.bulk_create(
             nodes, batch_size=2000, update_conflicts=True, unique_fields=["code"], update_fields=["name", "level", "parent"]
         )
+        if others_exist:
+            # A new node between existing ones (a city row loaded after its counties)
+            # adopts the existing rows below it; ancestors first, so the nearest wins.
+            for code in sorted(set(parsed) - existing_rows):
+                if codes.level_of(code) < codes.VILLAGE:
+                    low, high = codes.subtree_range(code)
+                    Jurisdiction.objects.filter(code__gt=low, code__lte=high).filter(
+                        Q(parent__isnull=True) | Q(parent_id__lt=low)
+                    ).update(parent_id=code)
         summary = {"created": len(set(parsed) - existing_rows), "updated": len(existing_rows)}
         record_event(actor=acting_user, event="load_divisions", object_type="jurisdiction", detail=summary)
     return summary

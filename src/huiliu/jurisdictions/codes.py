@@ -54,6 +54,6 @@ def parse_code(raw: str | int, field: str = "code") -> int:
     if not (text.isdigit() and len(text) == 12):
         raise ValidationFailed({field: [_("A division code has 12 digits.")]})
     code = int(text)
-    if code // 10**10 < 11:
+    if not 11 <= code // 10**10 <= 82:
         raise ValidationFailed({field: [_("The first two digits of a division code name a province (11 to 82).")]})
     return code

@@ -1,11 +1,12 @@
+import contextlib
 import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from huiliu.accounts.scope import in_scope, require_write_scope
+from huiliu.accounts.scope import require_write_scope
 from huiliu.audit.actions import record_event
-from huiliu.core.errors import PermissionDenied, ValidationFailed
+from huiliu.core.errors import ValidationFailed
 from huiliu.core.identity import birth_date_of, sex_of, validate_id_number, validate_phone
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
@@ -23,6 +24,10 @@ from .models import (
     Person,
     ResidenceType,
 )
+
+# A household place is registered down to the township at least; a residence down to the village or community.
+HOUSEHOLD_LEVELS = frozenset({codes.TOWNSHIP, codes.VILLAGE})
+RESIDENCE_LEVELS = frozenset({codes.VILLAGE})
 
 EDITABLE_PERSON_FIELDS = (
     "name", "phone", "ethnicity", "education", "household_address", "residence_address",
@@ -58,7 +63,8 @@ def _jurisdiction(errors: _Errors, field: str, code, *, levels=None) -> Jurisdic
     if node is None:
         errors.add(field, _("No such jurisdiction."))
     elif levels and node.level not in levels:
-        errors.add(field, _("Choose a village or community."))
+        errors.add(field, _("Choose a village or community.") if levels == RESIDENCE_LEVELS
+                   else _("Choose a township, village or community."))
     return node
 
 
@@ -112,7 +118,7 @@ def register_person(
     """Add a person to the registry at their household place; they are taken to live there."""
     errors = _Errors()
     number = _check_identity(errors, id_number, sex, birth_date)
-    household = _jurisdiction(errors, "household_code", household_code)
+    household = _jurisdiction(errors, "household_code", household_code, levels=HOUSEHOLD_LEVELS)
     fields = {
         "name": (name or "").strip(), "phone": phone, "ethnicity": ethnicity, "education": education,
         "household_address": household_address.strip(), "marital_status": marital_status,
@@ -120,10 +126,10 @@ def register_person(
     }
     _check_person_fields(errors, fields)
     errors.raise_if_any()
-    require_write_scope(acting_user, household.code)
+    require_write_scope(acting_user, household.code, object_type="person")
     if Person.objects.filter(id_number=number).exists():
         raise ValidationFailed({"id_number": [_("A person with this ID number is already registered.")]})
-    with transaction.atomic():
+    with _concurrent_registration_refused(), transaction.atomic():
         person = Person.objects.create(
             id_number=number, sex=sex_of(number), birth_date=birth_date_of(number),
             household_jurisdiction=household, residence_jurisdiction=household, **fields,
@@ -167,11 +173,22 @@ def record_child(*, acting_user, person: Person, sex: str, birth_date: datetime.
 
 
 def _require_person_write_scope(acting_user, person: Person) -> None:
-    if not (
-        in_scope(acting_user, person.household_jurisdiction_id, writing=True)
-        or in_scope(acting_user, person.residence_jurisdiction_id, writing=True)
-    ):
-        raise PermissionDenied(_("This person is outside your area of responsibility."))
+    require_write_scope(
+        acting_user, person.household_jurisdiction_id, person.residence_jurisdiction_id, object_type="person",
+        object_id=person.pk, message=_("This person is outside your area of responsibility."),
+    )
+
+
+@contextlib.contextmanager
+def _concurrent_registration_refused():
+    # The checks before the transaction can race with another office saving the
+    # same person; the unique constraints then decide, and the loser gets a message.
+    try:
+        yield
+    except IntegrityError:
+        raise ValidationFailed(
+            {"__all__": [_("Someone else registered this person at the same moment. Reload and check.")]}
+        ) from None
 
 
 def register_outflow(
@@ -190,7 +207,7 @@ def register_outflow(
     contact_phone: str = "",
 ) -> Migration:
     """Record at the origin that a person has left; joins an arrival already registered elsewhere."""
-    require_write_scope(acting_user, person.household_jurisdiction_id)
+    require_write_scope(acting_user, person.household_jurisdiction_id, object_type="person", object_id=person.pk)
     errors = _Errors()
     _check_date(errors, "departure_date", departure_date, not_before=person.birth_date)
     destination = None
@@ -249,7 +266,7 @@ def register_inflow(
     """
     errors = _Errors()
     number = _check_identity(errors, id_number, sex, birth_date)
-    residence = _jurisdiction(errors, "residence_code", residence_code, levels={codes.VILLAGE})
+    residence = _jurisdiction(errors, "residence_code", residence_code, levels=RESIDENCE_LEVELS)
     _check_date(errors, "arrival_date", arrival_date)
     registration_date = registration_date or datetime.date.today()
     if not (name or "").strip():
@@ -260,20 +277,20 @@ def register_inflow(
         errors.add("residence_type", _("Choose a residence type from the list."))
     phone = errors.check("phone", validate_phone, phone) or ""
     errors.raise_if_any()
-    require_write_scope(acting_user, residence.code)
+    require_write_scope(acting_user, residence.code, object_type="person")
 
     person = Person.objects.filter(id_number=number).first()
     if person is None:
-        household = _jurisdiction(errors, "household_code", household_code)
+        household = _jurisdiction(errors, "household_code", household_code, levels=HOUSEHOLD_LEVELS)
         errors.raise_if_any()
     else:
         household = person.household_jurisdiction
     if codes.contains(_township_of(household.code), residence.code):
         raise ValidationFailed({"residence_code": [_("The household place is in this township: this is not a migration.")]})
-    if arrival_date and person is not None and arrival_date < person.birth_date:
+    if arrival_date < birth_date_of(number):
         raise ValidationFailed({"arrival_date": [_("The date cannot be before the birth date.")]})
 
-    with transaction.atomic():
+    with _concurrent_registration_refused(), transaction.atomic():
         if person is None:
             person = Person.objects.create(
                 id_number=number, name=name.strip(), sex=sex_of(number), birth_date=birth_date_of(number),
@@ -322,11 +339,12 @@ def close_migration(
     *, acting_user, migration: Migration, outcome: str, ended_on: datetime.date, note: str = ""
 ) -> Migration:
     """End an open move: the person moved on, came home, or contact was lost."""
-    if not (
-        in_scope(acting_user, migration.origin_jurisdiction_id, writing=True)
-        or in_scope(acting_user, migration.destination_jurisdiction_id, writing=True)
-    ):
-        raise PermissionDenied(_("This move is outside your area of responsibility."))
+    # Before the arrival the destination is only what the departure form declared: that office has no say yet.
+    arrived_at = migration.destination_jurisdiction_id if migration.status != MigrationStatus.AWAY else None
+    require_write_scope(
+        acting_user, migration.origin_jurisdiction_id, arrived_at, object_type="migration", object_id=migration.pk,
+        message=_("This move is outside your area of responsibility."),
+    )
     errors = _Errors()
     if outcome not in CLOSING_STATUSES:
         errors.add("outcome", _("Choose how the move ended."))
@@ -354,8 +372,9 @@ def close_migration(
 
 
 def _open_migration_for_update(person: Person) -> Migration | None:
+    # Lock the move alone: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins to its registrations.
     return (
-        Migration.objects.select_for_update()
+        Migration.objects.select_for_update(of=("self",))
         .select_related("outflow", "inflow")
         .filter(person=person, status__in=OPEN_STATUSES)
         .first()

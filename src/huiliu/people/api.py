@@ -1,7 +1,7 @@
 import datetime
 from uuid import UUID
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from huiliu.core.identity import mask_id_number, mask_phone
@@ -155,18 +155,18 @@ def get_person_migrations(request, person_id: str):
 @router.post("/persons", response={201: PersonOut}, summary="Register a resident at their household place")
 def create_person(request, payload: PersonIn):
     person = actions.register_person(acting_user=request.auth, **payload.dict())
-    return 201, _detail(person)
+    return Status(201, _detail(person))
 
 
 @router.post("/arrivals", response={201: MigrationOut}, summary="Register an arrival (inflow)")
 def create_arrival(request, payload: ArrivalIn):
-    return 201, _migration(actions.register_inflow(acting_user=request.auth, **payload.dict()))
+    return Status(201, _migration(actions.register_inflow(acting_user=request.auth, **payload.dict())))
 
 
 @router.post("/persons/{person_id}/departures", response={201: MigrationOut}, summary="Register a departure (outflow)")
 def create_departure(request, person_id: str, payload: DepartureIn):
     person = queries.access_person(request.auth, person_id)
-    return 201, _migration(actions.register_outflow(acting_user=request.auth, person=person, **payload.dict()))
+    return Status(201, _migration(actions.register_outflow(acting_user=request.auth, person=person, **payload.dict())))
 
 
 @router.post("/migrations/{migration_id}/close", response=MigrationOut, summary="Close an open move")

@@ -20,8 +20,10 @@ class CodeField(forms.CharField):
     """A 12-digit division code typed or chosen by the user."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 12)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "12 位区划代码"}))
+        # No max_length: its validator would run on the int that to_python returns (and fail with a TypeError).
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "12", "placeholder": "12 位区划代码"})
+        )
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -61,6 +61,8 @@ def access_migration(user, migration_id) -> Migration:
         record_event(actor=user, event="view", object_type="migration", object_id=str(migration_id)[:64],
                      outcome=AuditEvent.Outcome.DENIED)
         raise NotFound(migration_id)
+    record_event(actor=user, event="view", object_type="person", object_id=migration.person_id,
+                 detail={"migration": str(migration.pk)})
     return migration
 
 
@@ -88,9 +90,10 @@ def count_jurisdiction_figures(*, user, today: datetime.date | None = None) -> d
 
 
 def list_recent_arrivals(*, user, limit: int = 10) -> list[InflowRegistration]:
-    """List the latest arrivals registered in the user's scope."""
+    """List the latest arrivals registered in the user's scope, of persons still in it (not those who moved on)."""
     return list(
         InflowRegistration.objects.filter(scope_filter(user, "residence_jurisdiction_id"))
+        .filter(migration__person__in=_scoped_persons(user))
         .select_related("migration__person", "residence_jurisdiction")
         .order_by("-arrival_date", "-created_at")[:limit]
     )

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from huiliu.accounts.scope import jurisdiction_ranges
+from huiliu.accounts.scope import in_scope, jurisdiction_ranges
 from huiliu.accounts.views import LoginView
 from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from huiliu.core.forms import show_domain_errors
@@ -69,7 +69,9 @@ def person_detail(request, person_id):
         codes_shown += [move.origin_jurisdiction_id, move.destination_jurisdiction_id]
     return render(request, "people/person_detail.html", {
         "person": person, "moves": moves, "names": full_names(codes_shown),
-        "children": list(person.children.all()), "child_form": ChildForm(), "close_form": CloseMigrationForm(),
+        "children": list(person.children.all()),
+        # Only the household place registers a departure; either side may edit or close a move.
+        "acts_as_origin": in_scope(request.user, person.household_jurisdiction_id, writing=True),
     })
 
 

@@ -21,12 +21,16 @@ class Command(BaseCommand):
                 summary = load_standard_divisions(acting_user=None)
                 self.stdout.write(f"标准区划：新增 {summary['created']}，更新 {summary['updated']}。")
             if file:
-                with open(file, encoding="utf-8-sig", newline="") as handle:
-                    rows = [
-                        (n, row[0] if row else "", row[1] if len(row) > 1 else "")
-                        for n, row in enumerate(csv.reader(handle), 1)
-                        if not (n == 1 and row and not row[0].strip().isdigit())
-                    ]
+                try:
+                    with open(file, encoding="utf-8-sig", newline="") as handle:
+                        rows = [
+                            (n, row[0] if row else "", row[1] if len(row) > 1 else "")
+                            for n, row in enumerate(csv.reader(handle), 1)
+                            if any(cell.strip() for cell in row)  # blank lines
+                            and not (n == 1 and not row[0].strip().isdigit())  # a header
+                        ]
+                except (OSError, UnicodeDecodeError) as error:
+                    raise CommandError(f"无法读取 {file}（须为 UTF-8 编码的 CSV 文件）：{error}") from None
                 summary = load_divisions(acting_user=None, rows=rows)
                 self.stdout.write(f"{file}：新增 {summary['created']}，更新 {summary['updated']}。")
         except ValidationFailed as failure:

@@ -1,0 +1,133 @@
+"""Appending to the audit trail: the chain, and no raw identifiers in any row."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+
+from huiliu.audit.actions import record_event
+from huiliu.audit.chain import GENESIS
+from huiliu.audit.models import AuditEvent
+from huiliu.audit.queries import find_first_broken_event
+from huiliu.core.identity import make_id_number
+from tests import factories as f
+
+# A raw ID number or mobile number standing on its own (not part of a longer run of
+# digits such as a 12-digit division code like 130102000000), as written in groups,
+# and a mobile number after the country code.
+RAW_IDENTIFIERS = [
+    re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|1[3-9][0-9]{9})(?![0-9])"),
+    re.compile(r"[0-9]{6}[ -][0-9]{8}[ -][0-9]{3}[0-9Xx]|1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}"),
+    re.compile(r"86 ?1[3-9][0-9]{9}(?![0-9])"),
+]
+SCANNED_COLUMNS = ["username", "object_type", "object_id", "event", "outcome", "client_address", "detail"]
+
+
+def raw_identifiers_in_audit_table() -> list[str]:
+    """Every raw ID number or phone found in the text of the table, as the database holds it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(SCANNED_COLUMNS)} FROM audit_auditevent")
+        return [
+            hit
+            for row in cursor.fetchall()
+            for value in row
+            for pattern in RAW_IDENTIFIERS
+            for hit in pattern.findall(str(value))
+        ]
+
+
+@pytest.mark.django_db
+def test_the_first_row_chains_to_the_genesis_hash():
+    first = record_event(actor=None, event="test")
+
+    assert first.prev_hash == GENESIS
+    assert len(first.hash) == 64
+
+
+@pytest.mark.django_db
+def test_each_row_chains_to_the_hash_of_the_row_before_it():
+    rows = [record_event(actor=None, event="test", object_id=str(n), detail={"n": n}) for n in range(5)]
+
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [r.id for r in stored] == [r.id for r in rows]
+    for previous, row in zip(stored, stored[1:]):
+        assert row.prev_hash == previous.hash
+    assert len({r.hash for r in stored}) == 5
+    assert find_first_broken_event() == (None, 5)
+
+
+@pytest.mark.django_db
+def test_a_row_records_the_acting_user_their_office_and_the_client_address(origin_county_officer, client, log_in):
+    log_in(origin_county_officer)
+
+    login = AuditEvent.objects.get(event="login")
+    assert login.user_id == origin_county_officer.pk
+    assert login.username == "origin-county"
+    assert login.office == f.ORIGIN_COUNTY
+    assert login.client_address == "127.0.0.1"
+    assert login.outcome == AuditEvent.Outcome.SUCCESS
+    assert login.occurred_at.utcoffset() == datetime.timedelta(0)
+
+
+@pytest.mark.django_db
+def test_rows_written_by_users_chain_like_any_other(origin_county_officer, destination_county_officer):
+    record_event(actor=origin_county_officer, event="view", object_type="person", object_id="a", detail={"名字": "王秀英"})
+    record_event(actor=destination_county_officer, event="view", object_type="person", object_id="b")
+
+    broken, checked = find_first_broken_event()
+    assert broken is None
+    assert checked == AuditEvent.objects.count()
+
+
+@pytest.mark.django_db
+def test_no_raw_id_number_or_phone_reaches_the_audit_table():
+    number = make_id_number("370114", datetime.date(1990, 5, 17), 3, "M")
+    number_with_x = next(
+        n for n in (make_id_number("440306", datetime.date(1985, 1, 2), s, "F") for s in range(100)) if n.endswith("X")
+    )
+    phone = "13812345678"
+
+    record_event(actor=None, event="login_failed", outcome=AuditEvent.Outcome.FAILED, username=number)
+    record_event(actor=None, event="login_failed", outcome=AuditEvent.Outcome.FAILED, username=phone)
+    record_event(actor=None, event="view", object_type="person", object_id=number)
+    record_event(
+        actor=None,
+        event="search",
+        detail={
+            "query": f"身份证{number}电话{phone}",
+            "lower_x": number_with_x.lower(),
+            "nested": {"phones": [phone, f"tel:{phone}"], "ids": (number_with_x,)},
+            "as_number": int(phone),
+            "typed": [f"{number[:6]} {number[6:14]} {number[14:]}", "138 1234 5678", "138-1234-5678",
+                      "+8613812345678", "+86 138 1234 5678", "8613812345678"],
+            number: "the key itself",
+        },
+    )
+
+    assert raw_identifiers_in_audit_table() == []
+    assert find_first_broken_event()[0] is None
+
+
+@pytest.mark.django_db
+def test_scrubbing_keeps_what_is_not_an_identifier():
+    row = record_event(
+        actor=None,
+        event="load_divisions",
+        detail={"jurisdiction": 130102000000, "code": "130102000000", "created": 12, "name": "长安区", "ok": True},
+    )
+
+    row.refresh_from_db()
+    assert row.detail == {"jurisdiction": 130102000000, "code": "130102000000", "created": 12, "name": "长安区", "ok": True}
+    assert raw_identifiers_in_audit_table() == []
+
+
+@pytest.mark.django_db
+def test_the_scan_itself_finds_identifiers_written_around_the_scrubber():
+    # Guard against a scan that can never fail: a row written straight into the
+    # table with a raw phone is found.
+    record_event(actor=None, event="test")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET username = %s", ["13812345678"])
+
+    assert raw_identifiers_in_audit_table() == ["13812345678"]
