@@ -70,7 +70,10 @@ def test_a_session_older_than_its_absolute_lifetime_is_logged_out_however_active
 
 
 def test_a_session_without_a_login_time_is_logged_out(client, origin_county_officer):
-    client.force_login(origin_county_officer)  # a session not made by the login page
+    client.force_login(origin_county_officer)
+    session = client.session
+    del session[LOGIN_AT]  # a session from before the policy, or forged without its login time
+    session.save()
 
     response = client.get("/people/")
 
@@ -85,3 +88,10 @@ def test_the_session_cookie_is_not_readable_by_scripts_and_ends_with_the_browser
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
     assert not cookie["max-age"] and not cookie["expires"]
+
+
+def test_every_way_of_logging_in_stamps_the_login_time(client, origin_county_officer):
+    client.force_login(origin_county_officer)
+
+    assert abs(client.session[LOGIN_AT] - time.time()) < 60
+    assert client.get("/people/").status_code == 200

@@ -1,13 +1,11 @@
 """Fixtures for the people tests: logged-in clients, API tokens, and a few persons in known places."""
 
 import datetime
-import time
 
 import pytest
 
 from huiliu.accounts.actions import issue_api_token
 from huiliu.accounts.models import Role
-from huiliu.accounts.sessions import LOGIN_AT
 from huiliu.people import actions
 from tests import factories as f
 
@@ -20,26 +18,6 @@ OTHER_DESTINATION_VILLAGE = f.village(f.OTHER_DESTINATION_COUNTY)
 
 def days_ago(n: int) -> datetime.date:
     return datetime.date.today() - datetime.timedelta(days=n)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Accounts are made by the real action; a fast hasher keeps that from dominating the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def log_in(client):
-    """Log a user in on the test client, with the login time the session policy wants."""
-
-    def log_in(user):
-        client.force_login(user)
-        session = client.session
-        session[LOGIN_AT] = time.time()
-        session.save()
-        return client
-
-    return log_in
 
 
 @pytest.fixture

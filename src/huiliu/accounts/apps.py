@@ -9,4 +9,4 @@ class AccountsConfig(AppConfig):
     def ready(self):
         # Authentication events come from Django and django-axes as signals;
         # listening to them is the only way to audit logins that never reach our views.
-        from . import login_audit  # noqa: F401
+        from . import login_audit, sessions  # noqa: F401

@@ -4,9 +4,17 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 
 LOGIN_AT = "huiliu_login_at"
+
+
+@receiver(user_logged_in)
+def _stamp_login_time(sender, request, user, **kwargs):
+    # Every way of logging in passes here, so every session gets its absolute lifetime.
+    request.session[LOGIN_AT] = time.time()
 
 
 class SessionLifetimeMiddleware:

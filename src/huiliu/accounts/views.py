@@ -1,5 +1,3 @@
-import time
-
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -13,18 +11,12 @@ from huiliu.core.forms import show_domain_errors
 
 from .actions import change_password
 from .forms import LoginForm, PasswordChangeForm
-from .sessions import LOGIN_AT
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)  # logs in, rotating the session key
-        self.request.session[LOGIN_AT] = time.time()
-        return response
 
 
 class LogoutView(auth_views.LogoutView):
