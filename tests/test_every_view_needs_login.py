@@ -1,0 +1,49 @@
+"""A walk over the URL configuration: no page or API operation answers an anonymous visitor with data."""
+
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# The only pages a stranger may open (home shows the login form to a stranger), and
+# django-ninja's root, which is no operation and answers 404 to everyone.
+PUBLIC = {"accounts:login", "people:home", "api:openapi-json", "api:api-root"}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            yield name, prefix + str(entry.pattern)
+
+
+def _concrete(route: str) -> str:
+    path = route.replace("^", "").replace("$", "")
+    for converter in ("<str:person_id>", "<str:migration_id>", "<person_id>", "<migration_id>"):
+        path = path.replace(converter, str(uuid.uuid4()))
+    return "/" + path
+
+
+ROUTES = sorted(set(_walk(get_resolver().url_patterns)))
+
+
+def test_the_walk_finds_the_pages_and_the_api():
+    names = {name for name, _route in ROUTES}
+    assert {"people:person_detail", "people:register_arrival", "audit:event_list"} <= names
+    assert any(route.startswith("api/persons") for _name, route in ROUTES)
+
+
+@pytest.mark.parametrize(("name", "route"), [r for r in ROUTES if r[0] not in PUBLIC])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_anonymous_visitor_gets_no_data_from(client, db, name, route, method):
+    response = getattr(client, method)(_concrete(route))
+
+    if route.startswith("api/"):
+        assert response.status_code in (401, 405), (name, response.status_code)
+    else:
+        assert response.status_code in (302, 405), (name, response.status_code)
+        if response.status_code == 302:
+            assert response.url.startswith("/accounts/login/")
