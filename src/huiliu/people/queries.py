@@ -34,36 +34,29 @@ def list_persons(*, user, query: str = "") -> QuerySet[Person]:
 
 def access_person(user, person_id) -> Person:
     """Fetch one person in the user's scope; out of scope answers exactly as missing, and both are audited."""
-    person = (
-        _scoped_persons(user)
-        .select_related("household_jurisdiction", "residence_jurisdiction")
-        .filter(pk=person_id)
-        .first()
-        if _is_uuid(person_id)
-        else None
-    )
-    if person is None:
-        record_event(actor=user, event="view", object_type="person", object_id=str(person_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
-        raise NotFound(person_id)
+    persons = _scoped_persons(user).select_related("household_jurisdiction", "residence_jurisdiction")
+    person = _fetch_or_deny(user, persons, person_id, object_type="person")
     record_event(actor=user, event="view", object_type="person", object_id=person.pk)
     return person
 
 
 def access_migration(user, migration_id) -> Migration:
     """Fetch one move of a person in the user's scope; out of scope answers as missing, audited."""
-    migration = (
-        Migration.objects.filter(person__in=_scoped_persons(user)).select_related("person").filter(pk=migration_id).first()
-        if _is_uuid(migration_id)
-        else None
-    )
-    if migration is None:
-        record_event(actor=user, event="view", object_type="migration", object_id=str(migration_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
-        raise NotFound(migration_id)
+    moves = Migration.objects.filter(person__in=_scoped_persons(user)).select_related("person")
+    migration = _fetch_or_deny(user, moves, migration_id, object_type="migration")
     record_event(actor=user, event="view", object_type="person", object_id=migration.person_id,
                  detail={"migration": str(migration.pk)})
     return migration
+
+
+def _fetch_or_deny(user, scoped_rows: QuerySet, row_id, *, object_type: str):
+    """The row with this id among the scoped rows, or an audited denial that reads as not found."""
+    row = scoped_rows.filter(pk=row_id).first() if _is_uuid(row_id) else None
+    if row is None:
+        record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
+                     outcome=AuditEvent.Outcome.DENIED)
+        raise NotFound(row_id)
+    return row
 
 
 def list_migrations_of(person: Person) -> QuerySet[Migration]:
