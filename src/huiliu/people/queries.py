@@ -83,10 +83,11 @@ def count_jurisdiction_figures(*, user, today: datetime.date | None = None) -> d
 
 
 def list_recent_arrivals(*, user, limit: int = 10) -> list[InflowRegistration]:
-    """List the latest arrivals registered in the user's scope, of persons still in it (not those who moved on)."""
+    """List the latest arrivals in the user's scope whose stay goes on (not those who moved on or left)."""
+    # An arrival whose move is still open is one where the person lives now: in scope, by its residence.
     return list(
         InflowRegistration.objects.filter(scope_filter(user, "residence_jurisdiction_id"))
-        .filter(migration__person__in=_scoped_persons(user))
+        .filter(migration__status=MigrationStatus.ARRIVED)
         .select_related("migration__person", "residence_jurisdiction")
         .order_by("-arrival_date", "-created_at")[:limit]
     )
