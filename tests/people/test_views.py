@@ -425,3 +425,13 @@ def test_the_persons_page_needs_the_same_queries_for_many_moves_as_for_one(
     assert len(response.context["moves"]) == 5
     assert len(many) == len(one)
     assert InflowRegistration.objects.filter(migration__person=person).count() == 5
+
+
+def test_a_read_only_auditor_is_not_offered_the_registration_forms(log_in, auditor):
+    auditor_page = log_in(auditor).get("/").content.decode()
+    assert "/arrivals/new/" not in auditor_page and "/people/new/" not in auditor_page
+
+
+def test_a_worker_is_offered_the_registration_forms(log_in, origin_village_worker):
+    page = log_in(origin_village_worker).get("/").content.decode()
+    assert "/arrivals/new/" in page and "/people/new/" in page
