@@ -97,15 +97,20 @@ def register_arrival(request):
     return render(request, "people/form.html", {"form": form, "title": _("Register an arrival")})
 
 
+def _form_about_person(request, about, form, action, *, done: str, title: str, **fixed):
+    """A form page about one person: run the action on a valid POST, then back to the person's page."""
+    if _submit(request, form, action, **fixed):
+        messages.success(request, done)
+        return redirect("people:person_detail", person_id=about.pk)
+    return render(request, "people/form.html", {"form": form, "person": about, "title": title})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_departure(request, person_id):
     person = _person_or_404(request, person_id)
-    form = DepartureForm(request.POST or None)
-    if _submit(request, form, actions.register_outflow, person=person):
-        messages.success(request, _("Departure registered."))
-        return redirect("people:person_detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Register a departure")})
+    return _form_about_person(request, person, DepartureForm(request.POST or None), actions.register_outflow,
+                              person=person, done=_("Departure registered."), title=_("Register a departure"))
 
 
 @login_required
@@ -113,22 +118,16 @@ def register_departure(request, person_id):
 def edit_person(request, person_id):
     person = _person_or_404(request, person_id)
     initial = {name: getattr(person, name) for name in actions.EDITABLE_PERSON_FIELDS}
-    form = PersonEditForm(request.POST or None, initial=initial)
-    if _submit(request, form, actions.update_person, person=person):
-        messages.success(request, _("Saved."))
-        return redirect("people:person_detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Edit person")})
+    return _form_about_person(request, person, PersonEditForm(request.POST or None, initial=initial),
+                              actions.update_person, person=person, done=_("Saved."), title=_("Edit person"))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_child(request, person_id):
     person = _person_or_404(request, person_id)
-    form = ChildForm(request.POST or None)
-    if _submit(request, form, actions.record_child, person=person):
-        messages.success(request, _("Child added."))
-        return redirect("people:person_detail", person_id=person.pk)
-    return render(request, "people/form.html", {"form": form, "person": person, "title": _("Add a child")})
+    return _form_about_person(request, person, ChildForm(request.POST or None), actions.record_child,
+                              person=person, done=_("Child added."), title=_("Add a child"))
 
 
 @login_required
@@ -138,8 +137,6 @@ def close_migration(request, migration_id):
         migration = queries.access_migration(request.user, migration_id)
     except NotFound:
         raise Http404 from None
-    form = CloseMigrationForm(request.POST or None)
-    if _submit(request, form, actions.close_migration, migration=migration):
-        messages.success(request, _("The move has been closed."))
-        return redirect("people:person_detail", person_id=migration.person_id)
-    return render(request, "people/form.html", {"form": form, "person": migration.person, "title": _("Close a move")})
+    return _form_about_person(request, migration.person, CloseMigrationForm(request.POST or None),
+                              actions.close_migration, migration=migration, done=_("The move has been closed."),
+                              title=_("Close a move"))
