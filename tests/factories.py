@@ -73,13 +73,21 @@ def register_resident(officer, *, county: int = ORIGIN_COUNTY, name: str = "王�
     return people_actions.register_person(acting_user=officer, name=name, **fields)
 
 
-def register_arrival(officer, *, number: str, county: int = DESTINATION_COUNTY, name: str = "王秀英",
+def register_arrival(officer, *, number: str, county: int = DESTINATION_COUNTY, name: str | None = None,
                      arrival_date: datetime.date | None = None, **fields):
     """An arrival registered at a village of `county` by `officer`."""
     fields.setdefault("household_code", village(ORIGIN_COUNTY))
+    name = name or registered_name(number) or "王秀英"
     return people_actions.register_inflow(
         acting_user=officer, id_number=number, name=name,
         arrival_date=arrival_date or datetime.date.today() - datetime.timedelta(days=3),
         residence_code=fields.pop("residence_code", village(county)), address="宝安大道 100 号 3 栋 502",
         residence_type="rented", **fields,
     )
+
+
+def registered_name(number: str) -> str | None:
+    """The name on record for an ID number: what the person's card says."""
+    from huiliu.people.models import Person
+
+    return Person.objects.filter(id_number=number.upper()).values_list("name", flat=True).first()

@@ -162,6 +162,11 @@ STATIC_ROOT = os.environ.get("HUILIU_STATIC_ROOT") or None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- API -------------------------------------------------------------------------
+# A page of the API is a page, not an export: bulk export gets its own permission and path.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200
+
 # --- Audit ------------------------------------------------------------------------
 # The audit chain is keyed: someone who edits a row directly cannot recompute the
 # chain without this key, which lives outside the database.

@@ -131,3 +131,30 @@ def test_the_scan_itself_finds_identifiers_written_around_the_scrubber():
         cursor.execute("UPDATE audit_auditevent SET username = %s", ["13812345678"])
 
     assert raw_identifiers_in_audit_table() == ["13812345678"]
+
+
+@pytest.mark.parametrize("row_key", [
+    "6f0e2a3c-9475-4c1b-8d2e-13690555110b",  # hex holding a phone-shaped run of 11 digits
+    "00000000-0000-4000-8000-137001141990",
+])
+def test_a_row_key_is_never_masked_even_when_its_hex_looks_like_a_phone(db, row_key):
+    row = record_event(actor=None, event="view", object_type="person", object_id=row_key,
+                       detail={"migration": row_key})
+
+    row.refresh_from_db()
+    assert row.object_id == row_key
+    assert row.detail == {"migration": row_key}
+
+
+@pytest.mark.parametrize("typed", [
+    "3717 2119 7301 0536 48",
+    "371721\u300019730105\u30003648",  # ideographic spaces
+    "３７１７２１１９７３０１０５３６４８",  # full-width digits
+    "138 1234 5678",
+    "+86 138-1234-5678",
+])
+def test_an_identifier_typed_with_any_grouping_or_width_is_masked(db, typed):
+    row = record_event(actor=None, event="search", object_type="person", detail={"query": typed})
+
+    row.refresh_from_db()
+    assert row.detail["query"] == "[已屏蔽]"

@@ -47,7 +47,7 @@ def with_wrong_check_digit(number: str) -> str:
 def arrive(officer, number, *, residence_code=DESTINATION_VILLAGE, arrival_date=None, **fields):
     fields.setdefault("household_code", ORIGIN_VILLAGE)
     return actions.register_inflow(
-        acting_user=officer, id_number=number, name=fields.pop("name", "王秀英"),
+        acting_user=officer, id_number=number, name=fields.pop("name", None) or f.registered_name(number) or "王秀英",
         arrival_date=arrival_date or days_ago(3), residence_code=residence_code,
         address=fields.pop("address", "宝安大道 100 号"), residence_type=fields.pop("residence_type", "rented"), **fields,
     )
@@ -576,3 +576,95 @@ def test_a_refused_write_of_a_user_without_any_role_changes_nothing(roleless_use
         f.register_resident(roleless_user)
 
     assert row_counts() == before
+
+
+# --- Arrivals cannot be pinned on someone by their number alone ------------------------
+
+def test_an_arrival_under_another_name_for_a_registered_id_number_is_refused_and_changes_nothing(
+    origin_village_worker, destination_village_worker
+):
+    person = f.register_resident(origin_village_worker, name="丁萍玲")
+    before = row_counts()
+
+    with pytest.raises(ValidationFailed) as refusal:
+        arrive(destination_village_worker, person.id_number, name="张三")
+
+    assert "name" in refusal.value.errors
+    assert row_counts() == before
+    assert Person.objects.get(pk=person.pk).residence_jurisdiction_id == person.household_jurisdiction_id
+
+
+def test_another_places_stay_is_not_ended_by_an_arrival_under_a_false_name(
+    origin_village_worker, destination_village_worker, other_destination_village_worker
+):
+    person = f.register_resident(origin_village_worker, name="丁萍玲")
+    stay = arrive(destination_village_worker, person.id_number)
+
+    with pytest.raises(ValidationFailed):
+        arrive(other_destination_village_worker, person.id_number, name="张三",
+               residence_code=f.village(f.OTHER_DESTINATION_COUNTY))
+
+    assert Migration.objects.get(pk=stay.pk).status == MigrationStatus.ARRIVED
+
+
+# --- Dates of one move follow each other --------------------------------------------------
+
+def test_an_arrival_before_the_registered_departure_is_refused(origin_village_worker, destination_village_worker):
+    person = f.register_resident(origin_village_worker)
+    depart(origin_village_worker, person, departure_date=days_ago(30))
+    before = row_counts()
+
+    with pytest.raises(ValidationFailed) as refusal:
+        arrive(destination_village_worker, person.id_number, arrival_date=days_ago(40))
+
+    assert "arrival_date" in refusal.value.errors
+    assert row_counts() == before
+
+
+def test_a_departure_after_the_registered_arrival_is_refused(origin_village_worker, destination_village_worker):
+    person = f.register_resident(origin_village_worker)
+    arrive(destination_village_worker, person.id_number, arrival_date=days_ago(20))
+    before = row_counts()
+
+    with pytest.raises(ValidationFailed) as refusal:
+        depart(origin_village_worker, person, departure_date=days_ago(10))
+
+    assert "departure_date" in refusal.value.errors
+    assert row_counts() == before
+
+
+def test_an_arrival_elsewhere_dated_before_the_current_stay_began_is_refused(
+    origin_village_worker, destination_village_worker, other_destination_village_worker
+):
+    person = f.register_resident(origin_village_worker)
+    arrive(destination_village_worker, person.id_number, arrival_date=days_ago(10))
+
+    with pytest.raises(ValidationFailed) as refusal:
+        arrive(other_destination_village_worker, person.id_number, arrival_date=days_ago(20),
+               residence_code=f.village(f.OTHER_DESTINATION_COUNTY))
+
+    assert "arrival_date" in refusal.value.errors
+
+
+# --- Text longer than its column, choices not on the list ---------------------------------
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("name", "名" * 51), ("household_address", "路" * 201), ("ethnicity", "火星族"), ("education", "ZZ"),
+])
+def test_a_resident_with_an_overlong_or_unknown_value_is_refused_naming_the_field(origin_village_worker, field, value):
+    before = row_counts()
+
+    with pytest.raises(ValidationFailed) as refusal:
+        f.register_resident(origin_village_worker, **{field: value})
+
+    assert field in refusal.value.errors
+    assert row_counts() == before
+
+
+def test_an_overlong_departure_form_is_refused_naming_the_field(origin_village_worker):
+    person = f.register_resident(origin_village_worker)
+
+    with pytest.raises(ValidationFailed) as refusal:
+        depart(origin_village_worker, person, employer="厂" * 101)
+
+    assert "employer" in refusal.value.errors

@@ -30,7 +30,7 @@ def row_counts() -> dict[str, int]:
 
 def arrival_payload(number: str, **overrides) -> dict:
     payload = {
-        "id_number": number, "name": "陈明", "arrival_date": days_ago(3).isoformat(), "residence_code": DESTINATION_VILLAGE,
+        "id_number": number, "name": f.registered_name(number) or "陈明", "arrival_date": days_ago(3).isoformat(), "residence_code": DESTINATION_VILLAGE,
         "address": "宝安大道 100 号", "residence_type": "rented", "household_code": ORIGIN_VILLAGE,
         "phone": "13912345678",
     }
@@ -405,3 +405,35 @@ def test_a_departure_and_its_closing_through_the_api(client, bearer, origin_vill
     assert departed.status_code == 201 and departed.json()["status"] == "away"
     assert closed.status_code == 200 and closed.json()["status"] == "returned"
     assert closed_again.status_code == 422 and closed_again.json()["errors"]["__all__"]
+
+
+def test_a_malformed_payload_gets_chinese_messages_naming_the_fields(client, bearer, destination_village_worker):
+    headers = bearer(destination_village_worker)
+    before = row_counts()
+    payload = arrival_payload(f.id_number(), arrival_date="2025-13-01")
+    del payload["address"]
+
+    response = post_json(client, "/api/arrivals", payload, headers)
+
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert set(errors) == {"arrival_date", "address"}
+    assert all(any("\u4e00" <= ch <= "\u9fff" for ch in message) for messages in errors.values() for message in messages)
+    assert row_counts() == before
+
+
+def test_an_overlong_name_is_refused_with_422_not_a_server_error(client, bearer, origin_village_worker):
+    response = post_json(client, "/api/persons",
+                         {"id_number": f.id_number(), "name": "名" * 80, "household_code": ORIGIN_VILLAGE},
+                         bearer(origin_village_worker))
+
+    assert response.status_code == 422
+    assert "name" in response.json()["errors"]
+
+
+def test_a_page_of_the_person_list_is_capped(client, bearer, origin_county_officer):
+    response = client.get("/api/persons", {"limit": 100000}, headers=bearer(origin_county_officer))
+
+    assert response.status_code in (200, 422)
+    if response.status_code == 200:
+        assert len(response.json()["items"]) <= 200

@@ -36,10 +36,11 @@ def can_open(user, person) -> bool:
     return True
 
 
-def arrive(officer, number, *, residence_code=DESTINATION_VILLAGE, arrival_date=None, name="王秀英",
+def arrive(officer, number, *, residence_code=DESTINATION_VILLAGE, arrival_date=None, name=None,
            household_code=ORIGIN_VILLAGE):
     return actions.register_inflow(
-        acting_user=officer, id_number=number, name=name, arrival_date=arrival_date or days_ago(3),
+        acting_user=officer, id_number=number, name=name or f.registered_name(number) or "王秀英",
+        arrival_date=arrival_date or days_ago(3),
         residence_code=residence_code, address="宝安大道 100 号", residence_type="rented", household_code=household_code,
     )
 
@@ -317,3 +318,16 @@ def test_a_persons_moves_are_listed_newest_first(origin_village_worker, destinat
                     arrival_date=days_ago(5))
 
     assert list(queries.list_migrations_of(person)) == [second, first]
+
+
+def test_the_home_pages_list_of_arrivals_is_audited_with_the_persons_shown(
+    origin_village_worker, destination_village_worker
+):
+    person = f.register_resident(origin_village_worker)
+    arrive(destination_village_worker, person.id_number)
+
+    queries.list_recent_arrivals(user=destination_village_worker)
+
+    row = AuditEvent.objects.order_by("-id").first()
+    assert (row.event, row.user_id) == ("list", destination_village_worker.pk)
+    assert row.detail["persons"] == [str(person.pk)]

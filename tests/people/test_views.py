@@ -435,3 +435,10 @@ def test_a_read_only_auditor_is_not_offered_the_registration_forms(log_in, audit
 def test_a_worker_is_offered_the_registration_forms(log_in, origin_village_worker):
     page = log_in(origin_village_worker).get("/").content.decode()
     assert "/arrivals/new/" in page and "/people/new/" in page
+
+
+def test_a_division_code_with_a_non_ascii_digit_gets_a_message_not_an_error_page(log_in, destination_village_worker):
+    response = log_in(destination_village_worker).post("/arrivals/new/", {"residence_code": "44030600100²"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["residence_code"]

@@ -1,4 +1,5 @@
 import re
+import unicodedata
 from datetime import UTC, datetime
 
 from django.db import connection, transaction
@@ -7,21 +8,37 @@ from . import context
 from .chain import GENESIS, chained_fields, row_digest
 from .models import AuditEvent
 
-# A raw ID number or phone must never reach an audit row (shared/SECURITY.md 15).
-# Also as people type them: with spaces or dashes between the groups, a phone after +86.
+# A raw ID number or phone must never reach an audit row (shared/SECURITY.md 15),
+# however it was typed: with any spaces or dashes between the digits, full-width
+# digits or spaces (folded by NFKC first), a phone after +86.
+_SEPARATOR = r"[\s\-]*"
 _RAW_IDENTIFIER = re.compile(
-    r"(?<!\d)(\d{6}[ -]?\d{8}[ -]?\d{3}[\dXx]|(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4})(?!\d)"
+    rf"(?<!\d)(?:(?:\d{_SEPARATOR}){{17}}[\dXx]|(?:\+?86{_SEPARATOR})?1{_SEPARATOR}[3-9](?:{_SEPARATOR}\d){{9}})(?!\d)"
 )
+# Row keys (UUIDs) are not personal data and must stay findable, though their hex may hold 11 digits in a row.
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def holds_raw_identifier(text: str) -> bool:
     """Whether the text holds what the audit trail would have to mask: an ID or phone number."""
-    return _RAW_IDENTIFIER.search(text) is not None
+    return _RAW_IDENTIFIER.search(_UUID.sub("", unicodedata.normalize("NFKC", text))) is not None
+
+
+def _scrub_text(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    pieces = []
+    position = 0
+    for key in _UUID.finditer(text):
+        pieces.append(_RAW_IDENTIFIER.sub("[已屏蔽]", text[position:key.start()]))
+        pieces.append(key.group())
+        position = key.end()
+    pieces.append(_RAW_IDENTIFIER.sub("[已屏蔽]", text[position:]))
+    return "".join(pieces)
 
 
 def _scrub(value):
     if isinstance(value, str):
-        return _RAW_IDENTIFIER.sub("[已屏蔽]", value)
+        return _scrub_text(value)
     if isinstance(value, int) and not isinstance(value, bool) and _RAW_IDENTIFIER.search(str(value)):
         return _scrub(str(value))
     if isinstance(value, dict):

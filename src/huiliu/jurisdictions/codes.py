@@ -1,10 +1,15 @@
 """Arithmetic of 12-digit division codes held as integers."""
 
+import re
+
 from django.utils.translation import gettext as _
 
 from huiliu.core.errors import ValidationFailed
 
 PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE = 1, 2, 3, 4, 5
+# ASCII digits only: str.isdigit() also accepts "²" and other scripts' digits, which int() refuses.
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+_TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 # How many of the 12 digits are significant at each level.
 SIGNIFICANT_DIGITS = {PROVINCE: 2, CITY: 4, COUNTY: 6, TOWNSHIP: 9, VILLAGE: 12}
 LEVEL_NAMES = {PROVINCE: "省", CITY: "市", COUNTY: "县", TOWNSHIP: "乡镇", VILLAGE: "村/社区"}
@@ -49,9 +54,9 @@ def ancestor_codes(code: int) -> list[int]:
 def parse_code(raw: str | int, field: str = "code") -> int:
     """Read a division code: 12 digits, or a 6-digit GB/T 2260 county code padded with zeros."""
     text = str(raw).strip()
-    if text.isdigit() and len(text) == 6:
+    if _SIX_DIGITS.fullmatch(text):
         text += "000000"
-    if not (text.isdigit() and len(text) == 12):
+    if not _TWELVE_DIGITS.fullmatch(text):
         raise ValidationFailed({field: [_("A division code has 12 digits.")]})
     code = int(text)
     if not 11 <= code // 10**10 <= 82:

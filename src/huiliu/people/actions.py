@@ -14,7 +14,9 @@ from huiliu.jurisdictions.models import Jurisdiction
 from .models import (
     CLOSING_CHOICES,
     Child,
+    ETHNIC_GROUPS,
     DepartureReason,
+    Education,
     InflowRegistration,
     MaritalStatus,
     Migration,
@@ -88,9 +90,23 @@ def _check_date(errors: _Errors, field: str, value, *, not_before=None) -> None:
         errors.add(field, _("The date cannot be before %(date)s.") % {"date": not_before.isoformat()})
 
 
+def _check_lengths(errors: _Errors, model, values: dict, *, renamed: dict | None = None) -> None:
+    """Refuse text longer than its column: SQLite would store it, PostgreSQL would fail."""
+    for name, value in values.items():
+        column = (renamed or {}).get(name, name)
+        limit = model._meta.get_field(column).max_length
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors.add(name, _("At most %(limit)d characters.") % {"limit": limit})
+
+
 def _check_person_fields(errors: _Errors, fields: dict) -> None:
+    _check_lengths(errors, Person, {k: v for k, v in fields.items() if k in EDITABLE_PERSON_FIELDS})
     if "name" in fields and not (fields.get("name") or "").strip():
         errors.add("name", _("This field is required."))
+    if fields.get("ethnicity") and fields["ethnicity"] not in ETHNIC_GROUPS:
+        errors.add("ethnicity", _("Choose an ethnic group from the list."))
+    if fields.get("education") and fields["education"] not in Education.values:
+        errors.add("education", _("Choose an education level from the list."))
     if "phone" in fields:
         fields["phone"] = errors.check("phone", validate_phone, fields["phone"]) or ""
     if fields.get("spouse_id_number"):
@@ -161,6 +177,7 @@ def record_child(*, acting_user, person: Person, sex: str, birth_date: datetime.
     """Add a child to a person's family record."""
     _require_person_write_scope(acting_user, person)
     errors = _Errors()
+    _check_lengths(errors, Child, {"name": name.strip()})
     if sex not in ("M", "F"):
         errors.add("sex", _("Choose a sex."))
     _check_date(errors, "birth_date", birth_date, not_before=person.birth_date)
@@ -217,12 +234,21 @@ def register_outflow(
     contact_phone = errors.check("contact_phone", validate_phone, contact_phone) or ""
     if reason not in DepartureReason.values:
         errors.add("reason", _("Choose a reason from the list."))
+    _check_lengths(errors, OutflowRegistration, {
+        "destination_address": destination_address.strip(), "work_background": work_background.strip(),
+        "employer": employer.strip(), "group_liaison": group_liaison.strip(), "village_contact": village_contact.strip(),
+    })
     errors.raise_if_any()
 
-    with transaction.atomic():
+    with _concurrent_registration_refused(), transaction.atomic():
+        person = _person_for_update(person)
         migration = _open_migration_for_update(person)
         if migration is not None and hasattr(migration, "outflow"):
             raise ValidationFailed({"__all__": [_("This person already has an open departure registration.")]})
+        if migration is not None and departure_date > migration.inflow.arrival_date:
+            raise ValidationFailed({"departure_date": [
+                _("The departure cannot be after the arrival registered on %(date)s.")
+                % {"date": migration.inflow.arrival_date.isoformat()}]})
         if migration is None:
             migration = Migration.objects.create(
                 person=person, status=MigrationStatus.AWAY, origin_jurisdiction_id=person.household_jurisdiction_id,
@@ -276,6 +302,8 @@ def register_inflow(
     if residence_type not in ResidenceType.values:
         errors.add("residence_type", _("Choose a residence type from the list."))
     phone = errors.check("phone", validate_phone, phone) or ""
+    _check_lengths(errors, InflowRegistration, {"address": address.strip(), "landlord_or_employer": landlord_or_employer.strip()})
+    _check_lengths(errors, Person, {"name": name.strip(), "household_address": household_address.strip()})
     errors.raise_if_any()
     require_write_scope(acting_user, residence.code, object_type="person")
 
@@ -283,6 +311,9 @@ def register_inflow(
     if person is None:
         household = _jurisdiction(errors, "household_code", household_code, levels=HOUSEHOLD_LEVELS)
         errors.raise_if_any()
+    elif person.name != name.strip():
+        # The card in hand names its holder: an arrival may not be pinned on someone else by their number alone.
+        raise ValidationFailed({"name": [_("The name differs from the one registered with this ID number. Check the ID card.")]})
     else:
         household = person.household_jurisdiction
     if codes.contains(_township_of(household.code), residence.code):
@@ -298,13 +329,19 @@ def register_inflow(
                 marital_status=marital_status,
             )
             record_event(actor=acting_user, event="create", object_type="person", object_id=person.pk)
+        else:
+            person = _person_for_update(person)
         migration = _open_migration_for_update(person)
+        if migration is not None and arrival_date < migration.started_on:
+            raise ValidationFailed({"arrival_date": [
+                _("The arrival cannot be before %(date)s, when this person's current move began.")
+                % {"date": migration.started_on.isoformat()}]})
         if migration is not None and hasattr(migration, "inflow"):
             if migration.inflow.residence_jurisdiction_id == residence.code:
                 raise ValidationFailed({"__all__": [_("This arrival is already registered here.")]})
             # Registered somewhere new: the previous stay has ended by this arrival.
             migration.status = MigrationStatus.MOVED_ON
-            migration.ended_on = max(arrival_date, migration.started_on)
+            migration.ended_on = arrival_date
             migration.end_note = _("registered at a new place of residence")
             migration.save(update_fields=["status", "ended_on", "end_note", "updated_at"])
             migration = None
@@ -324,9 +361,8 @@ def register_inflow(
         )
         person.residence_jurisdiction = residence
         person.residence_address = address.strip()
-        if phone:
-            person.phone = phone
-        person.save()
+        person.phone = phone or person.phone
+        person.save(update_fields=["residence_jurisdiction", "residence_address", "phone", "updated_at"])
         record_event(actor=acting_user, event="register_inflow", object_type="person", object_id=person.pk,
                      detail={"migration": str(migration.pk), "linked": hasattr(migration, "outflow")})
     return migration
@@ -369,6 +405,11 @@ def close_migration(
         record_event(actor=acting_user, event="close_migration", object_type="person", object_id=person.pk,
                      detail={"migration": str(migration.pk), "outcome": outcome})
     return migration
+
+
+def _person_for_update(person: Person) -> Person:
+    # Locking the person serializes every change to their moves, also when they have no open move to lock.
+    return Person.objects.select_for_update().get(pk=person.pk)
 
 
 def _open_migration_for_update(person: Person) -> Migration | None:

@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huiliu.core.errors import ValidationFailed
 from huiliu.core.forms import DateInput
+from huiliu.jurisdictions import codes
 
 from .models import (
     CLOSING_CHOICES,
@@ -30,9 +32,10 @@ class CodeField(forms.CharField):
         value = super().to_python(value).strip()
         if not value:
             return None
-        if not (value.isdigit() and len(value) == 12):
-            raise forms.ValidationError(_("A division code has 12 digits."))
-        return int(value)
+        try:
+            return codes.parse_code(value)
+        except ValidationFailed as failure:
+            raise forms.ValidationError(failure.errors["code"]) from None
 
 
 def _blank(choices):

@@ -1,4 +1,5 @@
 import datetime
+import re
 import uuid
 
 from django.db.models import QuerySet
@@ -11,6 +12,7 @@ from huiliu.core.identity import normalize_id_number
 
 from .models import InflowRegistration, Migration, MigrationStatus, OPEN_STATUSES, Person
 
+_ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 PERSON_SCOPE_FIELDS = ("household_jurisdiction_id", "residence_jurisdiction_id")
 
 
@@ -24,7 +26,7 @@ def list_persons(*, user, query: str = "") -> QuerySet[Person]:
     query = (query or "").strip()
     if query:
         number = normalize_id_number(query)
-        if len(number) == 18 and number[:17].isdigit():
+        if _ID_NUMBER_SHAPE.fullmatch(number):
             persons = persons.filter(id_number=number)
         else:
             persons = persons.filter(name__startswith=query)
@@ -85,12 +87,15 @@ def count_jurisdiction_figures(*, user, today: datetime.date | None = None) -> d
 def list_recent_arrivals(*, user, limit: int = 10) -> list[InflowRegistration]:
     """List the latest arrivals in the user's scope whose stay goes on (not those who moved on or left)."""
     # An arrival whose move is still open is one where the person lives now: in scope, by its residence.
-    return list(
+    arrivals = list(
         InflowRegistration.objects.filter(scope_filter(user, "residence_jurisdiction_id"))
         .filter(migration__status=MigrationStatus.ARRIVED)
         .select_related("migration__person", "residence_jurisdiction")
         .order_by("-arrival_date", "-created_at")[:limit]
     )
+    record_event(actor=user, event="list", object_type="person",
+                 detail={"list": "recent_arrivals", "persons": [str(a.migration.person_id) for a in arrivals]})
+    return arrivals
 
 
 def _is_uuid(value) -> bool:
