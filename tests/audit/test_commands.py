@@ -112,3 +112,13 @@ def test_rows_appended_after_a_check_keep_the_chain_intact(chain):
     record_event(actor=None, event="later")
 
     assert named_ids(verify()) == {6}
+
+
+def test_moving_a_row_to_another_persons_place_in_the_database_is_named(db):
+    rows = [record_event(actor=None, event="view", object_type="person", object_id=str(n),
+                         subject_codes=(370114001001, 440306001001)) for n in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET subject_residence = %s WHERE id = %s", [330106001001, rows[1].id])
+
+    with pytest.raises(CommandError, match=rf"\b{rows[1].id}\b"):
+        call_command("audit_verify", stdout=StringIO())

@@ -3,7 +3,9 @@
 import pytest
 
 from huiliu.accounts.actions import issue_api_token
+from huiliu.accounts.models import Role
 from huiliu.audit.models import AuditEvent
+from tests import factories as f
 
 
 def test_an_auditor_reads_the_audit_trail_and_the_reading_is_audited(auditor, log_in):
@@ -55,3 +57,38 @@ def test_the_filters_narrow_the_rows(auditor, client, log_in):
 
     assert [(r.event, r.username) for r in failed] == [("login_failed", "nobody")]
     assert [(r.event, r.username) for r in by_name] == [("login_failed", "nobody")]
+
+
+def test_the_auditor_of_a_persons_home_sees_who_elsewhere_opened_their_record(
+    client, log_in, origin_village_worker, destination_village_worker
+):
+    from huiliu.people import queries
+
+    person = f.register_resident(origin_village_worker)
+    f.register_arrival(destination_village_worker, number=person.id_number)
+    queries.access_person(destination_village_worker, person.pk)
+    home_auditor = f.make_user(Role.AUDITOR, f.ORIGIN_COUNTY, "home-auditor")
+    unrelated_auditor = f.make_user(Role.AUDITOR, f.OTHER_ORIGIN_COUNTY, "unrelated-auditor")
+
+    seen_at_home = log_in(home_auditor).get("/audit/", {"username": destination_village_worker.username})
+    assert any(row.event == "view" and row.object_id == str(person.pk) for row in seen_at_home.context["page"])
+
+    client.logout()
+    seen_elsewhere = log_in(unrelated_auditor).get("/audit/", {"username": destination_village_worker.username})
+    assert list(seen_elsewhere.context["page"]) == []
+
+
+def test_an_attempt_to_open_a_record_out_of_scope_is_shown_to_the_auditor_of_that_persons_home(
+    client, log_in, origin_village_worker, destination_village_worker
+):
+    from huiliu.core.errors import NotFound
+    from huiliu.people import queries
+
+    person = f.register_resident(origin_village_worker)
+    with pytest.raises(NotFound):
+        queries.access_person(destination_village_worker, person.pk)
+    home_auditor = f.make_user(Role.AUDITOR, f.ORIGIN_COUNTY, "home-auditor")
+
+    rows = log_in(home_auditor).get("/audit/", {"outcome": "denied"}).context["page"]
+
+    assert [(r.username, r.object_id) for r in rows] == [(destination_village_worker.username, str(person.pk))]

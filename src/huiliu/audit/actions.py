@@ -66,6 +66,7 @@ def record_event(
     outcome: str = AuditEvent.Outcome.SUCCESS,
     detail: dict | None = None,
     username: str = "",
+    subject_codes: tuple[int | None, int | None] = (None, None),
 ) -> AuditEvent:
     """Append one row to the audit chain, inside the caller's transaction when there is one."""
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
@@ -83,6 +84,8 @@ def record_event(
             outcome=outcome,
             client_address=context.client_address.get()[:45],
             detail=_scrub(detail or {}),
+            subject_household=subject_codes[0],
+            subject_residence=subject_codes[1],
             prev_hash=last or GENESIS,
         )
         row.hash = row_digest(row.prev_hash, chained_fields(row))

@@ -18,7 +18,7 @@ def row_digest(prev_hash: str, fields: dict) -> str:
 
 def chained_fields(event) -> dict:
     """The fields of a row that the chain protects, as they read back from the database."""
-    return {
+    fields = {
         "occurred_at": event.occurred_at.isoformat(timespec="microseconds"),
         "user_id": str(event.user_id) if event.user_id else "",
         "username": event.username,
@@ -30,3 +30,8 @@ def chained_fields(event) -> dict:
         "client_address": event.client_address,
         "detail": event.detail,
     }
+    # Added later: chained only when set, so rows written before them still verify.
+    for name in ("subject_household", "subject_residence"):
+        if getattr(event, name) is not None:
+            fields[name] = getattr(event, name)
+    return fields

@@ -14,6 +14,10 @@ class AuditEvent(models.Model):
     user_id = models.UUIDField(null=True, blank=True, db_index=True)
     username = models.CharField(max_length=150, blank=True)
     office = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # Where the person the event is about is registered and lives, so the auditors
+    # of those places see who (from anywhere) read or changed their records.
+    subject_household = models.BigIntegerField(null=True, blank=True, db_index=True)
+    subject_residence = models.BigIntegerField(null=True, blank=True, db_index=True)
     event = models.CharField(max_length=40, db_index=True)
     object_type = models.CharField(max_length=40, blank=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)

@@ -14,15 +14,16 @@ def list_events(
     object_id: str = "",
     outcome: str = "",
 ) -> QuerySet[AuditEvent]:
-    """List audit rows of offices inside the given code ranges, newest first.
+    """List audit rows of offices, or about persons of places, inside the given code ranges, newest first.
 
     The caller (the auditor's page) passes the ranges of the auditor's own
-    subtree; rows with no office (failed logins of unknown names) are shown to
-    every auditor, as they name no person.
+    subtree; rows with neither office nor person (failed logins of unknown
+    names, command-line work) are shown to every auditor, as they name no person.
     """
-    scope = Q(office__isnull=True)
+    scope = Q(office__isnull=True, subject_household__isnull=True, subject_residence__isnull=True)
     for low, high in office_ranges:
-        scope |= Q(office__range=(low, high))
+        for column in ("office", "subject_household", "subject_residence"):
+            scope |= Q(**{f"{column}__range": (low, high)})
     rows = AuditEvent.objects.filter(scope)
     if username:
         rows = rows.filter(username=username)

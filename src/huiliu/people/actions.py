@@ -150,7 +150,8 @@ def register_person(
             id_number=number, sex=sex_of(number), birth_date=birth_date_of(number),
             household_jurisdiction=household, residence_jurisdiction=household, **fields,
         )
-        record_event(actor=acting_user, event="create", object_type="person", object_id=person.pk)
+        record_event(actor=acting_user, event="create", object_type="person", object_id=person.pk,
+                     subject_codes=person.place_codes)
     return person
 
 
@@ -169,6 +170,7 @@ def update_person(*, acting_user, person: Person, **changes) -> Person:
             setattr(person, name, changes[name])
         person.save()
         record_event(actor=acting_user, event="update", object_type="person", object_id=person.pk,
+                     subject_codes=person.place_codes,
                      detail={"fields": changed})
     return person
 
@@ -185,6 +187,7 @@ def record_child(*, acting_user, person: Person, sex: str, birth_date: datetime.
     with transaction.atomic():
         child = Child.objects.create(parent=person, name=name.strip(), sex=sex, birth_date=birth_date)
         record_event(actor=acting_user, event="update", object_type="person", object_id=person.pk,
+                     subject_codes=person.place_codes,
                      detail={"child": "added"})
     return child
 
@@ -264,6 +267,7 @@ def register_outflow(
             village_contact=village_contact.strip(), contact_phone=contact_phone, registered_by=_user_or_none(acting_user),
         )
         record_event(actor=acting_user, event="register_outflow", object_type="person", object_id=person.pk,
+                     subject_codes=person.place_codes,
                      detail={"migration": str(migration.pk), "linked": migration.status == MigrationStatus.ARRIVED})
     return migration
 
@@ -328,7 +332,8 @@ def register_inflow(
                 phone=phone, household_jurisdiction=household, household_address=household_address.strip(),
                 marital_status=marital_status,
             )
-            record_event(actor=acting_user, event="create", object_type="person", object_id=person.pk)
+            record_event(actor=acting_user, event="create", object_type="person", object_id=person.pk,
+                         subject_codes=person.place_codes)
         else:
             person = _person_for_update(person)
         migration = _open_migration_for_update(person)
@@ -364,6 +369,7 @@ def register_inflow(
         person.phone = phone or person.phone
         person.save(update_fields=["residence_jurisdiction", "residence_address", "phone", "updated_at"])
         record_event(actor=acting_user, event="register_inflow", object_type="person", object_id=person.pk,
+                     subject_codes=person.place_codes,
                      detail={"migration": str(migration.pk), "linked": hasattr(migration, "outflow")})
     return migration
 
@@ -403,6 +409,7 @@ def close_migration(
             person.residence_address = ""
         person.save(update_fields=["residence_jurisdiction", "residence_address", "updated_at"])
         record_event(actor=acting_user, event="close_migration", object_type="person", object_id=person.pk,
+                     subject_codes=(person.household_jurisdiction_id, migration.destination_jurisdiction_id),
                      detail={"migration": str(migration.pk), "outcome": outcome})
     return migration
 

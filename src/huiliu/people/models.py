@@ -68,6 +68,11 @@ class Person(BaseModel):
     def __str__(self):
         return self.name
 
+    @property
+    def place_codes(self) -> tuple[int | None, int | None]:
+        """Household place and current residence: the offices whose auditors watch this person's records."""
+        return self.household_jurisdiction_id, self.residence_jurisdiction_id
+
 
 class Child(BaseModel):
     parent = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="children")

@@ -38,7 +38,7 @@ def access_person(user, person_id) -> Person:
     """Fetch one person in the user's scope; out of scope answers exactly as missing, and both are audited."""
     persons = _scoped_persons(user).select_related("household_jurisdiction", "residence_jurisdiction")
     person = _fetch_or_deny(user, persons, person_id, object_type="person")
-    record_event(actor=user, event="view", object_type="person", object_id=person.pk)
+    record_event(actor=user, event="view", object_type="person", object_id=person.pk, subject_codes=person.place_codes)
     return person
 
 
@@ -47,6 +47,7 @@ def access_migration(user, migration_id) -> Migration:
     moves = Migration.objects.filter(person__in=_scoped_persons(user)).select_related("person")
     migration = _fetch_or_deny(user, moves, migration_id, object_type="migration")
     record_event(actor=user, event="view", object_type="person", object_id=migration.person_id,
+                 subject_codes=migration.person.place_codes,
                  detail={"migration": str(migration.pk)})
     return migration
 
@@ -55,8 +56,11 @@ def _fetch_or_deny(user, scoped_rows: QuerySet, row_id, *, object_type: str):
     """The row with this id among the scoped rows, or an audited denial that reads as not found."""
     row = scoped_rows.filter(pk=row_id).first() if _is_uuid(row_id) else None
     if row is None:
+        # The places of the person asked for (when it exists) learn of the attempt; the caller learns nothing.
+        asked_for = Person.objects.filter(pk=row_id).first() if object_type == "person" and _is_uuid(row_id) else None
         record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
+                     outcome=AuditEvent.Outcome.DENIED,
+                     subject_codes=asked_for.place_codes if asked_for else (None, None))
         raise NotFound(row_id)
     return row
 
