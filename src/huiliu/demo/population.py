@@ -214,7 +214,6 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
     elsewhere = tree.other_destinations
     place_texts = {c.code: c.full_name for c in [*receiving, *elsewhere]}
     place_texts.update({c.city_code: c.city_full_name for c in [*receiving, *elsewhere]})
-    showcase_village = tree.destination_village
 
     # Birth days and their weights by age, and the counties' weights: persons come out in
     # ID-number order (county, birth date, sequence), which makes that unique index grow at its end.
