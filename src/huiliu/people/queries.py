@@ -1,5 +1,4 @@
 import datetime
-import re
 import uuid
 
 from django.db.models import QuerySet
@@ -8,11 +7,10 @@ from huiliu.accounts.scope import scope_filter
 from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
-from huiliu.core.identity import normalize_id_number
+from huiliu.core.identity import ID_NUMBER, normalize_id_number
 
 from .models import InflowRegistration, Migration, MigrationStatus, OPEN_STATUSES, Person
 
-_ID_NUMBER_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 PERSON_SCOPE_FIELDS = ("household_jurisdiction_id", "residence_jurisdiction_id")
 
 
@@ -26,7 +24,7 @@ def list_persons(*, user, query: str = "") -> QuerySet[Person]:
     query = (query or "").strip()
     if query:
         number = normalize_id_number(query)
-        if _ID_NUMBER_SHAPE.fullmatch(number):
+        if ID_NUMBER.fullmatch(number):
             persons = persons.filter(id_number=number)
         else:
             persons = persons.filter(name__startswith=query)
