@@ -6,6 +6,9 @@ HUILIU_DEBUG          "1" for development pages with tracebacks (never in produc
 HUILIU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
 HUILIU_HTTPS          "1" when served over HTTPS: secure cookies, HSTS
 HUILIU_VAR_DIR        where the embedded database and secrets live (default ./var)
+HUILIU_DEPLOYMENT     this deployment's name among its exchange peers (default "local")
+HUILIU_EXCHANGE_PREFIXES  division-code prefixes this deployment serves, e.g. "37,41" (default: all)
+HUILIU_EXCHANGE_KEY_FILE  this deployment's Ed25519 signing key (default: generated into var/exchange_key.pem)
 """
 
 import os
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "huiliu.jurisdictions",
     "huiliu.accounts",
     "huiliu.people",
+    "huiliu.exchange",
     "huiliu.demo",
 ]
 
@@ -171,6 +175,11 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # The audit chain is keyed: someone who edits a row directly cannot recompute the
 # chain without this key, which lives outside the database.
 HUILIU_AUDIT_KEY = os.environ.get("HUILIU_AUDIT_KEY") or SECRET_KEY
+
+# --- Exchange between deployments (huiliu.exchange.federation) ----------------------
+HUILIU_DEPLOYMENT = os.environ.get("HUILIU_DEPLOYMENT", "local")
+HUILIU_EXCHANGE_PREFIXES = os.environ.get("HUILIU_EXCHANGE_PREFIXES", "")
+HUILIU_EXCHANGE_KEY_FILE = Path(os.environ.get("HUILIU_EXCHANGE_KEY_FILE") or VAR_DIR / "exchange_key.pem")
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from huiliu.accounts.scope import require_write_scope
 from huiliu.audit.actions import record_event
+from huiliu.core import events
 from huiliu.core.errors import ValidationFailed
 from huiliu.core.identity import birth_date_of, sex_of, validate_id_number, validate_phone
 from huiliu.jurisdictions import codes
@@ -172,6 +173,9 @@ def update_person(*, acting_user, person: Person, **changes) -> Person:
         record_event(actor=acting_user, event="update", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes,
                      detail={"fields": changed})
+        if "marital_status" in changed:
+            events.publish(events.STATUS_CHANGED, acting_user=acting_user, person=person, change="marriage",
+                           effective_date=datetime.date.today(), details={"marital_status": person.marital_status})
     return person
 
 
@@ -189,6 +193,8 @@ def record_child(*, acting_user, person: Person, sex: str, birth_date: datetime.
         record_event(actor=acting_user, event="update", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes,
                      detail={"child": "added"})
+        events.publish(events.STATUS_CHANGED, acting_user=acting_user, person=person, change="birth",
+                       effective_date=birth_date, details={"child_sex": sex})
     return child
 
 
@@ -269,6 +275,7 @@ def register_outflow(
         record_event(actor=acting_user, event="register_outflow", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes,
                      detail={"migration": str(migration.pk), "linked": migration.status == MigrationStatus.ARRIVED})
+        events.publish(events.OUTFLOW_REGISTERED, acting_user=acting_user, migration=migration)
     return migration
 
 
@@ -371,6 +378,7 @@ def register_inflow(
         record_event(actor=acting_user, event="register_inflow", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes,
                      detail={"migration": str(migration.pk), "linked": hasattr(migration, "outflow")})
+        events.publish(events.INFLOW_REGISTERED, acting_user=acting_user, migration=migration)
     return migration
 
 
@@ -411,6 +419,8 @@ def close_migration(
         record_event(actor=acting_user, event="close_migration", object_type="person", object_id=person.pk,
                      subject_codes=(person.household_jurisdiction_id, migration.destination_jurisdiction_id),
                      detail={"migration": str(migration.pk), "outcome": outcome})
+        events.publish(events.STATUS_CHANGED, acting_user=acting_user, person=person, change=outcome,
+                       effective_date=ended_on, migration=migration)
     return migration
 
 

@@ -1,0 +1,80 @@
+"""The notices the registry sends by itself: nobody types an arrival twice.
+
+Each handler runs inside the registering action's transaction (`core.events`), so
+the notice exists exactly when the registration does. Notices go from township to
+township: the office that answers exchange messages.
+"""
+
+from huiliu.accounts.scope import in_scope
+from huiliu.core import events
+from huiliu.jurisdictions import codes
+
+from . import actions
+from .models import MessageType
+
+
+def township_of(code: int) -> int:
+    """The township a village belongs to; a township or any higher office is itself."""
+    if codes.level_of(code) == codes.VILLAGE:
+        return code // 1000 * 1000
+    return code
+
+
+def _person_facts(person) -> dict:
+    return {"id_number": person.id_number, "name": person.name, "sex": person.sex, "birth_date": person.birth_date}
+
+
+@events.subscribe(events.INFLOW_REGISTERED)
+def send_inflow_notice(*, acting_user, migration) -> None:
+    """Tell the origin township that its person is registered here."""
+    person, inflow = migration.person, migration.inflow
+    actions.send_notice(
+        acting_user=acting_user, message_type=MessageType.INFLOW_NOTICE, person=person,
+        sender_code=township_of(inflow.residence_jurisdiction_id),
+        receiver_code=township_of(person.household_jurisdiction_id),
+        payload={
+            **_person_facts(person), "household_code": person.household_jurisdiction_id,
+            "residence_code": inflow.residence_jurisdiction_id, "residence_address": inflow.address,
+            "arrival_date": inflow.arrival_date, "residence_type": inflow.residence_type,
+        },
+    )
+
+
+@events.subscribe(events.OUTFLOW_REGISTERED)
+def send_outflow_notice(*, acting_user, migration) -> None:
+    """Tell the declared destination that a person left for its area; without a known destination, nobody."""
+    outflow = migration.outflow
+    if outflow.destination_jurisdiction_id is None:
+        return
+    person = migration.person
+    actions.send_notice(
+        acting_user=acting_user, message_type=MessageType.OUTFLOW_NOTICE, person=person,
+        sender_code=township_of(migration.origin_jurisdiction_id),
+        receiver_code=township_of(outflow.destination_jurisdiction_id),
+        payload={
+            **_person_facts(person), "household_code": person.household_jurisdiction_id,
+            "departure_date": outflow.departure_date, "destination_code": outflow.destination_jurisdiction_id,
+            "destination_address": outflow.destination_address, "reason": outflow.reason,
+            "contact_phone": outflow.contact_phone,
+        },
+    )
+
+
+@events.subscribe(events.STATUS_CHANGED)
+def send_status_change_notice(*, acting_user, person, change, effective_date, migration=None, details=None) -> None:
+    """Tell the other side of the person's move about a change: marriage, birth, moving on, return."""
+    if migration is None:
+        migration = person.migrations.filter(status="arrived").first()
+    # Only a move with an arrival has two sides; before it, the destination is a declaration, not an office in charge.
+    if migration is None or migration.destination_jurisdiction_id is None or not hasattr(migration, "inflow"):
+        return
+    origin = township_of(migration.origin_jurisdiction_id)
+    destination = township_of(migration.destination_jurisdiction_id)
+    entered_at_destination = (in_scope(acting_user, migration.destination_jurisdiction_id, writing=True)
+                              and not in_scope(acting_user, migration.origin_jurisdiction_id, writing=True))
+    sender, receiver = (destination, origin) if entered_at_destination else (origin, destination)
+    actions.send_notice(
+        acting_user=acting_user, message_type=MessageType.STATUS_CHANGE_NOTICE, person=person,
+        sender_code=sender, receiver_code=receiver,
+        payload={**_person_facts(person), "change": change, "effective_date": effective_date, **(details or {})},
+    )

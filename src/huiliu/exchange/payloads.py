@@ -1,0 +1,162 @@
+"""What each type of message carries: one schema per type, checked before a message is written or accepted.
+
+Only what the receiver needs to act goes in (minimum necessity): who the person
+is, where, since when. Health results never travel: a service report says that a
+service was given, not what it found.
+"""
+
+import datetime
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from huiliu.core.errors import ValidationFailed
+from huiliu.core.identity import validate_id_number
+
+from .models import MessageType
+
+
+class _Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _checked_id_number(value: str) -> str:
+    try:
+        return validate_id_number(value)
+    except ValidationFailed as failure:
+        raise ValueError(" ".join(sum(failure.errors.values(), []))) from None
+
+
+class _AboutPerson(_Payload):
+    id_number: str
+    name: str = Field(min_length=1, max_length=50)
+    sex: Literal["M", "F"]
+    birth_date: datetime.date
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id_number(cls, value: str) -> str:
+        return _checked_id_number(value)
+
+
+class InflowNotice(_AboutPerson):
+    """Destination → origin: this person is registered here."""
+
+    household_code: int
+    residence_code: int
+    residence_address: str = Field(max_length=200)
+    arrival_date: datetime.date
+    residence_type: str = Field(max_length=20)
+
+
+class OutflowNotice(_AboutPerson):
+    """Origin → destination: this person left for your area."""
+
+    household_code: int
+    departure_date: datetime.date
+    destination_code: int
+    destination_address: str = Field(default="", max_length=200)
+    reason: str = Field(max_length=20)
+    contact_phone: str = Field(default="", max_length=20)
+
+
+class StatusChangeNotice(_AboutPerson):
+    """Either side → the other: a change in the person's situation."""
+
+    change: Literal["marriage", "birth", "moved_on", "returned", "lost_contact"]
+    effective_date: datetime.date
+    marital_status: str = Field(default="", max_length=2)
+    child_sex: Literal["M", "F", ""] = ""
+    note: str = Field(default="", max_length=200)
+
+
+class ProxyRequest(_AboutPerson):
+    """Destination → origin: please issue this document for a person who lives here, so they need not travel."""
+
+    document: str = Field(min_length=1, max_length=100)
+    reason: str = Field(default="", max_length=500)
+
+
+class ProxyDecision(_Payload):
+    decision: Literal["approved", "refused"]
+    reason: str = Field(default="", max_length=500)
+    document_number: str = Field(default="", max_length=50)
+
+
+class JointInquiry(_Payload):
+    """A request to look into a case; about a person or not."""
+
+    subject: str = Field(min_length=1, max_length=100)
+    question: str = Field(min_length=1, max_length=2000)
+    id_number: str = ""
+    name: str = Field(default="", max_length=50)
+
+    @field_validator("id_number")
+    @classmethod
+    def _valid_id_number(cls, value: str) -> str:
+        return _checked_id_number(value) if value else ""
+
+
+class InquiryFindings(_Payload):
+    findings: str = Field(min_length=1, max_length=2000)
+
+
+class ServiceReport(_AboutPerson):
+    """Destination → origin: a service was given here, so it counts at home too."""
+
+    service_type: str = Field(min_length=1, max_length=40)
+    service_date: datetime.date
+    provider: str = Field(min_length=1, max_length=100)
+
+
+class Feedback(_Payload):
+    result: Literal["confirmed", "corrected", "unknown"]
+    note: str = Field(default="", max_length=1000)
+
+
+SCHEMAS: dict[str, type[_Payload]] = {
+    MessageType.INFLOW_NOTICE: InflowNotice,
+    MessageType.OUTFLOW_NOTICE: OutflowNotice,
+    MessageType.STATUS_CHANGE_NOTICE: StatusChangeNotice,
+    MessageType.PROXY_REQUEST: ProxyRequest,
+    MessageType.PROXY_DECISION: ProxyDecision,
+    MessageType.JOINT_INQUIRY: JointInquiry,
+    MessageType.INQUIRY_FINDINGS: InquiryFindings,
+    MessageType.SERVICE_REPORT: ServiceReport,
+    MessageType.FEEDBACK: Feedback,
+}
+
+
+def validate_payload(message_type: str, payload: dict) -> dict:
+    """The payload checked against its type's schema, as plain JSON values; refused with each field named."""
+    schema = SCHEMAS.get(message_type)
+    if schema is None:
+        raise ValidationFailed({"message_type": [_("Unknown message type.")]})
+    try:
+        return schema.model_validate(payload).model_dump(mode="json")
+    except ValidationError as error:
+        raise ValidationFailed(field_errors(error)) from None
+
+
+def field_errors(error: ValidationError) -> dict[str, list[str]]:
+    """A schema's refusal as field → Chinese messages, naming the field and not the nesting."""
+    errors: dict[str, list[str]] = {}
+    for problem in error.errors():
+        location = problem.get("loc") or ("__all__",)
+        field = str(location[-1])
+        kind = problem.get("type", "")
+        if kind == "missing":
+            message = _("This field is required.")
+        elif kind == "extra_forbidden":
+            message = _("This field is not part of this message type.")
+        elif kind == "string_too_long":
+            message = _("At most %(limit)d characters.") % {"limit": problem["ctx"]["max_length"]}
+        elif kind == "string_too_short":
+            message = _("This field is required.")
+        elif kind == "value_error":
+            message = str(problem.get("ctx", {}).get("error", "")) or _("Enter a valid value.")
+        else:
+            message = _("Enter a valid value.")
+        errors.setdefault(field, []).append(message)
+    return errors

@@ -1,0 +1,201 @@
+import datetime
+import statistics
+import uuid
+
+from django.db.models import Case, CharField, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from huiliu.accounts.scope import in_scope, scope_filter
+from huiliu.audit.actions import record_event
+from huiliu.audit.models import AuditEvent
+from huiliu.core.errors import NotFound
+from huiliu.jurisdictions import codes
+
+from .models import EXPECTS_ANSWER, CooperationAgreement, LiaisonStation, Message, MessageStatus, OutboxEntry, Peer
+
+DUE_SOON_DAYS = 7
+
+
+def with_current_status(messages: QuerySet[Message], now: datetime.datetime | None = None) -> QuerySet[Message]:
+    """Annotate `current_status`: the stored status, except that an unanswered message past its deadline is overdue."""
+    now = now or timezone.now()
+    return messages.annotate(current_status=Case(
+        When(answered_at__isnull=False, then=Value(MessageStatus.ANSWERED)),
+        When(deadline__lt=now, then=Value(MessageStatus.OVERDUE)),
+        default=F("status"), output_field=CharField(),
+    ))
+
+
+def _filtered(messages, *, message_type: str = "", status: str = "", now=None) -> QuerySet[Message]:
+    messages = with_current_status(messages, now)
+    if message_type:
+        messages = messages.filter(message_type=message_type)
+    if status:
+        messages = messages.filter(current_status=status)
+    return messages.order_by("-created_at")
+
+
+def _audit_list(user, box: str, message_type: str, status: str) -> None:
+    record_event(actor=user, event="list", object_type="message",
+                 detail={"box": box, "type": message_type, "status": status})
+
+
+def list_inbox(*, user, message_type: str = "", status: str = "", now=None) -> QuerySet[Message]:
+    """List messages sent to offices in the user's scope, newest first; audited."""
+    _audit_list(user, "inbox", message_type, status)
+    return _filtered(Message.objects.filter(scope_filter(user, "receiver_code")),
+                     message_type=message_type, status=status, now=now)
+
+
+def list_outbox(*, user, message_type: str = "", status: str = "", now=None) -> QuerySet[Message]:
+    """List messages sent from offices in the user's scope, newest first; audited."""
+    _audit_list(user, "outbox", message_type, status)
+    return _filtered(Message.objects.filter(scope_filter(user, "sender_code")),
+                     message_type=message_type, status=status, now=now)
+
+
+def list_due_soon(*, user, now=None) -> QuerySet[Message]:
+    """List unanswered messages to the user's offices whose deadline falls in the next seven days, soonest first."""
+    now = now or timezone.now()
+    _audit_list(user, "due_soon", "", "")
+    return with_current_status(Message.objects.filter(
+        scope_filter(user, "receiver_code"), answered_at__isnull=True,
+        deadline__gte=now, deadline__lt=now + datetime.timedelta(days=DUE_SOON_DAYS),
+    ), now).order_by("deadline")
+
+
+def access_message(user, message_id) -> Message:
+    """Fetch a message sent from or to an office in the user's scope; otherwise not found, and the denial audited."""
+    visible = with_current_status(Message.objects.filter(scope_filter(user, "sender_code", "receiver_code")))
+    message = visible.select_related("person").filter(pk=message_id).first() if _is_uuid(message_id) else None
+    if message is None:
+        record_event(actor=user, event="view", object_type="message", object_id=str(message_id)[:64],
+                     outcome=AuditEvent.Outcome.DENIED)
+        raise NotFound(message_id)
+    record_event(actor=user, event="view", object_type="message", object_id=message.pk,
+                 subject_codes=message.person.place_codes if message.person else (None, None),
+                 detail={"person": str(message.person_id)} if message.person_id else {})
+    return message
+
+
+def find_answer(message: Message) -> Message | None:
+    """The answer to a message (call after access_message)."""
+    if message.answer_id is None:
+        return None
+    return Message.objects.filter(pk=message.answer_id).first()
+
+
+def find_original(message: Message) -> Message | None:
+    """The message this one answers (call after access_message)."""
+    if message.in_reply_to is None:
+        return None
+    return Message.objects.filter(pk=message.in_reply_to).first()
+
+
+def list_messages_about(person) -> QuerySet[Message]:
+    """List the messages about a person, newest first (call after access_person)."""
+    return with_current_status(Message.objects.filter(person=person)).order_by("-created_at")
+
+
+def count_exchange_figures(*, user, now=None) -> dict[str, int]:
+    """Count for the home page: overdue to answer, overdue awaiting the other side, due this week, unread."""
+    now = now or timezone.now()
+    unanswered = Message.objects.filter(answered_at__isnull=True, message_type__in=EXPECTS_ANSWER)
+    inbox = unanswered.filter(scope_filter(user, "receiver_code"))
+    outbox = unanswered.filter(scope_filter(user, "sender_code"))
+    figures = inbox.aggregate(
+        overdue_to_answer=Count("pk", filter=Q(deadline__lt=now)),
+        due_this_week=Count("pk", filter=Q(deadline__gte=now, deadline__lt=now + datetime.timedelta(days=DUE_SOON_DAYS))),
+    )
+    figures["unread"] = Message.objects.filter(
+        scope_filter(user, "receiver_code"), status__in=(MessageStatus.SENT, MessageStatus.DELIVERED)).count()
+    figures["overdue_awaiting"] = outbox.filter(deadline__lt=now).count()
+    return figures
+
+
+def _rates_of(sent: QuerySet, received: QuerySet) -> dict:
+    counts = received.aggregate(
+        received=Count("pk"),
+        answered=Count("pk", filter=Q(answered_at__isnull=False)),
+        on_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("deadline"))),
+    )
+    counts["sent"] = sent.count()
+    received_count, answered = counts["received"], counts["answered"]
+    counts["feedback_rate"] = answered / received_count if received_count else None
+    counts["on_time_rate"] = counts["on_time"] / received_count if received_count else None
+    counts["median_days_to_answer"] = _median_days(received.filter(answered_at__isnull=False), answered)
+    return counts
+
+
+def _median_days(answered: QuerySet, count: int) -> float | None:
+    """The median time from sending to answer, in days; read as the one or two middle rows in SQL order."""
+    if not count:
+        return None
+    durations = answered.annotate(
+        time_to_answer=ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
+    ).order_by("time_to_answer").values_list("time_to_answer", flat=True)
+    middle = list(durations[(count - 1) // 2: count // 2 + 1])
+    return statistics.fmean(d.total_seconds() for d in middle) / 86400
+
+
+def compute_rates(*, user, code: int, start: datetime.datetime, end: datetime.datetime) -> dict:
+    """Compute the exchange rates of one subtree over [start, end): notices that expect an answer, sent and received.
+
+    sent: sent from the subtree; received: sent to it; answered: of those received, answered by now;
+    on time: answered by the deadline; feedback rate = answered / received; on-time rate = on time / received;
+    median days to answer over the answered ones. Counts only what the user's scope holds.
+    """
+    if not in_scope(user, code):
+        record_event(actor=user, event="view", object_type="exchange_rates", object_id=str(code),
+                     outcome=AuditEvent.Outcome.DENIED)
+        raise NotFound(code)
+    low, high = codes.subtree_range(code)
+    period = Message.objects.filter(message_type__in=EXPECTS_ANSWER, created_at__gte=start, created_at__lt=end)
+    rates = _rates_of(period.filter(sender_code__gte=low, sender_code__lte=high),
+                      period.filter(receiver_code__gte=low, receiver_code__lte=high))
+    record_event(actor=user, event="view", object_type="exchange_rates", object_id=str(code),
+                 detail={"start": start.isoformat(), "end": end.isoformat()})
+    return rates
+
+
+def list_agreements(*, user) -> QuerySet[CooperationAgreement]:
+    """List the cooperation agreements one of whose parties lies in the user's scope."""
+    return CooperationAgreement.objects.filter(scope_filter(user, "first_party_code", "second_party_code"))
+
+
+def list_liaison_stations(*, user) -> QuerySet[LiaisonStation]:
+    """List the liaison stations whose origin or host city lies in the user's scope (or holds it)."""
+    return LiaisonStation.objects.filter(scope_filter(user, "origin_code", "city_code"))
+
+
+def access_liaison_station(user, station_id) -> LiaisonStation:
+    """Fetch a liaison station of the user's scope; otherwise not found."""
+    station = list_liaison_stations(user=user).filter(pk=station_id).first() if _is_uuid(station_id) else None
+    if station is None:
+        raise NotFound(station_id)
+    return station
+
+
+def summarize_queue() -> dict:
+    """The outbox per peer for operators: waiting, delivered, the oldest waiting and the last error."""
+    waiting = OutboxEntry.objects.filter(delivered_at__isnull=True)
+    rows = []
+    for peer in list(Peer.objects.order_by("name")) + [None]:
+        entries = waiting.filter(peer=peer)
+        oldest = entries.order_by("created_at").first()
+        rows.append({
+            "peer": peer.name if peer else None,
+            "waiting": entries.count(),
+            "delivered": OutboxEntry.objects.filter(peer=peer, delivered_at__isnull=False).count(),
+            "oldest_waiting": oldest.created_at if oldest else None,
+            "last_error": oldest.last_error if oldest else "",
+        })
+    return {"peers": rows, "received": Message.objects.exclude(origin_deployment="").count()}
+
+
+def _is_uuid(value) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
