@@ -55,6 +55,8 @@ def _invalid(request, exc):
     return api.create_response(request, {"detail": "输入有误", "errors": exc.errors}, status=422)
 
 
+from huiliu.exchange.api import router as exchange_router  # noqa: E402
 from huiliu.people.api import router as people_router  # noqa: E402
 
 api.add_router("/", people_router)
+api.add_router("/exchange/", exchange_router)

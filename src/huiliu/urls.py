@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("huiliu.accounts.urls")),
     path("audit/", include("huiliu.audit.urls")),
     path("api/", api.urls),
+    path("exchange/peer/", include("huiliu.exchange.peer_urls")),
+    path("exchange/", include("huiliu.exchange.urls")),
     path("", include("huiliu.people.urls")),
 ]
 
