@@ -3,9 +3,9 @@
 Each example builds a random small division tree, registers random persons through the real actions
 (at home, away, arrived somewhere, arrived and moved on, closed) and random users with random role
 assignments (several roles, none, or a deactivated account), then checks for every user that
-`list_persons`, `access_person` and `count_jurisdiction_figures` return every in-scope record and
-nothing else. The expected answer is worked out here from the 12-digit codes as text prefixes, not
-with the code under test.
+`list_persons`, `access_person`, `count_jurisdiction_figures` and the exchange's inbox, outbox and
+`access_message` return every in-scope record and nothing else. The expected answer is worked out
+here from the 12-digit codes as text prefixes, not with the code under test.
 """
 
 import datetime
@@ -19,6 +19,8 @@ from huiliu.accounts.actions import ROLE_LEVELS, deactivate_user
 from huiliu.accounts.models import Role
 from huiliu.accounts.scope import jurisdiction_ranges
 from huiliu.core.errors import NotFound
+from huiliu.exchange import queries as exchange_queries
+from huiliu.exchange.models import Message
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.actions import load_divisions
 from huiliu.people import actions, queries
@@ -184,6 +186,18 @@ def check_user(user, assignments):
         if seen(i.residence_jurisdiction_id) and i.migration.status == "arrived"
     }
     assert {a.migration.person_id for a in arrivals} <= expected
+
+    # The exchange: an office sees what was sent to it and what it sent, nothing else.
+    messages = list(Message.objects.all())
+    assert {m.pk for m in exchange_queries.list_inbox(user=user)} == {m.pk for m in messages if seen(m.receiver_code)}
+    assert {m.pk for m in exchange_queries.list_outbox(user=user)} == {m.pk for m in messages if seen(m.sender_code)}
+    for message in messages:
+        try:
+            exchange_queries.access_message(user, message.pk)
+            opened = True
+        except NotFound:
+            opened = False
+        assert opened == (seen(message.sender_code) or seen(message.receiver_code))
 
 
 @pytest.mark.django_db

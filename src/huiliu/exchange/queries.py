@@ -5,7 +5,7 @@ import uuid
 from django.db.models import Case, CharField, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from huiliu.accounts.scope import in_scope, scope_filter
+from huiliu.accounts.scope import in_scope, jurisdiction_ranges, scope_filter
 from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
@@ -164,8 +164,10 @@ def list_agreements(*, user) -> QuerySet[CooperationAgreement]:
 
 
 def list_liaison_stations(*, user) -> QuerySet[LiaisonStation]:
-    """List the liaison stations whose origin or host city lies in the user's scope (or holds it)."""
-    return LiaisonStation.objects.filter(scope_filter(user, "origin_code", "city_code"))
+    """List the liaison stations whose origin lies in the user's scope, or whose host city holds or lies in it."""
+    # A county or township officer of the host city works with the station as much as the city does.
+    cities = {low // 10**8 * 10**8 for low, _high in jurisdiction_ranges(user) if codes.level_of(low) > codes.PROVINCE}
+    return LiaisonStation.objects.filter(scope_filter(user, "origin_code", "city_code") | Q(city_code__in=cities))
 
 
 def access_liaison_station(user, station_id) -> LiaisonStation:
