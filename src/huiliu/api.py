@@ -8,7 +8,7 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer
 
 from huiliu.accounts.queries import find_user_by_api_token
-from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
+from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed, field_errors
 
 
 class TokenAuth(HttpBearer):
@@ -42,12 +42,7 @@ def _denied(request, exc):
 @api.exception_handler(SchemaError)
 def _malformed(request, exc):
     # The schema's own messages are English and name the payload's nesting; answer like a refused action.
-    errors: dict[str, list[str]] = {}
-    for error in exc.errors:
-        field = str(error.get("loc", ["__all__"])[-1])
-        message = "缺少此项。" if error.get("type") == "missing" else "格式不正确。"
-        errors.setdefault(field, []).append(message)
-    return api.create_response(request, {"detail": "输入有误", "errors": errors}, status=422)
+    return api.create_response(request, {"detail": "输入有误", "errors": field_errors(exc.errors)}, status=422)
 
 
 @api.exception_handler(ValidationFailed)

@@ -11,7 +11,7 @@ from typing import Literal
 from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from huiliu.core.errors import ValidationFailed
+from huiliu.core.errors import ValidationFailed, field_errors
 from huiliu.core.identity import validate_id_number
 
 from .models import MessageType
@@ -136,27 +136,4 @@ def validate_payload(message_type: str, payload: dict) -> dict:
     try:
         return schema.model_validate(payload).model_dump(mode="json")
     except ValidationError as error:
-        raise ValidationFailed(field_errors(error)) from None
-
-
-def field_errors(error: ValidationError) -> dict[str, list[str]]:
-    """A schema's refusal as field → Chinese messages, naming the field and not the nesting."""
-    errors: dict[str, list[str]] = {}
-    for problem in error.errors():
-        location = problem.get("loc") or ("__all__",)
-        field = str(location[-1])
-        kind = problem.get("type", "")
-        if kind == "missing":
-            message = _("This field is required.")
-        elif kind == "extra_forbidden":
-            message = _("This field is not part of this message type.")
-        elif kind == "string_too_long":
-            message = _("At most %(limit)d characters.") % {"limit": problem["ctx"]["max_length"]}
-        elif kind == "string_too_short":
-            message = _("This field is required.")
-        elif kind == "value_error":
-            message = str(problem.get("ctx", {}).get("error", "")) or _("Enter a valid value.")
-        else:
-            message = _("Enter a valid value.")
-        errors.setdefault(field, []).append(message)
-    return errors
+        raise ValidationFailed(field_errors(error.errors())) from None
