@@ -40,7 +40,7 @@ def denials() -> int:
 
 
 def with_wrong_check_digit(number: str) -> str:
-    right = ric.calc_check_digit(number[:17] + "0")  # stdnum reads the digit after the 17 as a placeholder
+    right = ric.calc_check_digit(number[:17] + "0")  # stdnum wants all 18 characters and ignores the last
     return number[:17] + next(c for c in "0123456789X" if c != right)
 
 
