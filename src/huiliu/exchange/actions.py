@@ -1,6 +1,12 @@
+import base64
+import binascii
 import datetime
+import re
 import uuid
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -164,10 +170,8 @@ def receive_message(*, peer: Peer, data: dict) -> tuple[Message, bool]:
     except ValueError:
         errors["id"] = [_("Enter a valid value.")]
     message_type = data.get("message_type")
-    created_at = parse_datetime(str(data.get("created_at") or ""))
-    deadline = parse_datetime(str(data["deadline"])) if data.get("deadline") else None
-    if created_at is None:
-        errors["created_at"] = [_("Enter a valid value.")]
+    created_at = _received_time(errors, "created_at", data.get("created_at"))
+    deadline = _received_time(errors, "deadline", data["deadline"]) if data.get("deadline") else None
     in_reply_to = data.get("in_reply_to")
     try:
         in_reply_to = uuid.UUID(str(in_reply_to)) if in_reply_to else None
@@ -207,9 +211,29 @@ def receive_message(*, peer: Peer, data: dict) -> tuple[Message, bool]:
     return message, True
 
 
+def _received_time(errors: dict, field: str, value) -> datetime.datetime | None:
+    # A well-formed but impossible date makes parse_datetime raise; a time without its zone is ambiguous.
+    try:
+        parsed = parse_datetime(str(value or ""))
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        errors[field] = [_("Enter a valid value.")]
+        return None
+    return parsed
+
+
 def _close_answered(original_id, answer: Message) -> None:
     original = Message.objects.select_for_update().filter(pk=original_id).first()
     if original is None or original.answered_at is not None:
+        return
+    # Only the office the original went to can answer it, with the type that answers it: a peer
+    # that knows a message's id must not stop its clock with something else.
+    answers_it = (
+        (answer.sender_code, answer.receiver_code) == (original.receiver_code, original.sender_code)
+        and ANSWER_TYPE.get(original.message_type) == answer.message_type
+    )
+    if not answers_it:
         return
     # The clock stops when the answer was written, not when the network brought it.
     original.answered_at = answer.created_at
@@ -234,7 +258,7 @@ def record_failed_attempt(*, entry: OutboxEntry, error: str) -> OutboxEntry:
     entry.attempts = attempts
     entry.last_error = error[:300]
     entry.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait)
-    if entry.peer_id is None:
+    if entry.peer_id is None or not entry.peer.active:
         entry.peer = routing.route_for(entry.message.receiver_code)
     entry.save(update_fields=["attempts", "last_error", "next_attempt_at", "peer"])
     return entry
@@ -358,3 +382,118 @@ def close_liaison_station(*, acting_user, station: LiaisonStation, closed_on: da
         record_event(actor=acting_user, event="update", object_type="liaison_station", object_id=station.pk,
                      detail={"closed_on": closed_on.isoformat()})
     return station
+
+
+# Peers: the other deployments this one exchanges with, configured by an operator's command.
+
+PEER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+PREFIX = re.compile(r"\d{1,12}")
+
+
+def _check_peer_name(errors: dict, name: str) -> str:
+    name = (name or "").strip()
+    # The name travels in a request header and must equal the peer's own HUILIU_DEPLOYMENT.
+    if not PEER_NAME.fullmatch(name):
+        errors["name"] = [_("Enter the peer's deployment name: letters, digits, dots, dashes or underscores, "
+                            "at most 64.")]
+    elif name == settings.HUILIU_DEPLOYMENT:
+        errors["name"] = [_("This is the name of this deployment itself.")]
+    return name
+
+
+def _check_base_url(errors: dict, base_url: str) -> str:
+    base_url = (base_url or "").strip().rstrip("/")
+    # Checked by hand rather than by URLValidator, which refuses the one-word host names of an intranet.
+    try:
+        parts = urlsplit(base_url)
+        # .port raises ValueError for a port that is no number or out of range.
+        valid = (parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+                 and not (parts.query or parts.fragment or parts.username or parts.password)
+                 and base_url.isascii() and base_url.isprintable() and " " not in base_url and len(base_url) <= 300)
+    except ValueError:
+        valid = False
+    if not valid:
+        errors["base_url"] = [_("Enter the peer's address as http(s)://host[:port][/path], without a query.")]
+    return base_url
+
+
+def _check_public_key(errors: dict, public_key: str) -> str:
+    public_key = (public_key or "").strip()
+    try:
+        raw = base64.b64decode(public_key, validate=True)
+        Ed25519PublicKey.from_public_bytes(raw)
+    except (ValueError, binascii.Error):
+        errors["public_key"] = [_("Enter the peer's public key: 32 bytes in base64, as `huiliu exchange_key` "
+                                  "prints it on the peer.")]
+    return public_key
+
+
+def _check_prefixes(errors: dict, prefixes: str, is_hub: bool) -> str:
+    listed = [p.strip() for p in (prefixes or "").split(",") if p.strip()]
+    if any(not PREFIX.fullmatch(p) for p in listed):
+        errors["prefixes"] = [_("Enter division-code prefixes as digits separated by commas, e.g. 37,41.")]
+    elif not listed and not is_hub:
+        # A peer that serves no code would never be sent anything, nor may it speak for any office.
+        errors["prefixes"] = [_("Enter the division-code prefixes the peer serves, or make it a hub.")]
+    return ",".join(dict.fromkeys(listed))
+
+
+def _require_operator(acting_user, object_id: str) -> None:
+    # Who to trust is set on the server's command line, not by an office account.
+    if acting_user is not None:
+        record_event(actor=acting_user, event="configure_peer", object_type="peer", object_id=object_id,
+                     outcome="denied")
+        raise PermissionDenied(_("Peers are configured by an operator with `huiliu exchange_peer`."))
+
+
+def _reroute_waiting() -> int:
+    """Send every waiting entry to the peer that now serves its receiver, and try it soon; count those moved."""
+    now = timezone.now()
+    moved = 0
+    routes: dict[int, Peer | None] = {}
+    for entry in OutboxEntry.objects.filter(delivered_at__isnull=True).select_related("message"):
+        code = entry.message.receiver_code
+        if code not in routes:
+            routes[code] = routing.route_for(code)
+        peer = routes[code]
+        if (peer.pk if peer else None) != entry.peer_id:
+            OutboxEntry.objects.filter(pk=entry.pk).update(peer=peer, next_attempt_at=now)
+            moved += 1
+    return moved
+
+
+def add_peer(*, acting_user, name: str, base_url: str, public_key: str, prefixes: str = "",
+             is_hub: bool = False) -> tuple[Peer, bool]:
+    """Trust a peer deployment, or replace what is known of one (a new key, address or prefixes); True when new."""
+    _require_operator(acting_user, str(name)[:64])
+    errors: dict[str, list[str]] = {}
+    name = _check_peer_name(errors, name)
+    base_url = _check_base_url(errors, base_url)
+    public_key = _check_public_key(errors, public_key)
+    prefixes = _check_prefixes(errors, prefixes, is_hub)
+    if errors:
+        raise ValidationFailed(errors)
+    with transaction.atomic():
+        previous = Peer.objects.select_for_update().filter(name=name).first()
+        peer, created = Peer.objects.update_or_create(name=name, defaults={
+            "base_url": base_url, "public_key": public_key, "prefixes": prefixes, "is_hub": is_hub, "active": True})
+        detail = {"name": name, "base_url": base_url, "public_key": public_key, "prefixes": prefixes, "hub": is_hub}
+        if previous is not None:
+            detail["was"] = {"base_url": previous.base_url, "public_key": previous.public_key,
+                             "prefixes": previous.prefixes, "hub": previous.is_hub, "active": previous.active}
+        detail["rerouted"] = _reroute_waiting()
+        record_event(actor=acting_user, event="add_peer" if created else "update_peer", object_type="peer",
+                     object_id=peer.pk, detail=detail)
+    return peer, created
+
+
+def disable_peer(*, acting_user, peer: Peer) -> Peer:
+    """Stop trusting a peer: its requests are refused, and what waited for it goes to whoever now serves it."""
+    _require_operator(acting_user, str(peer.pk))
+    with transaction.atomic():
+        updated = Peer.objects.filter(pk=peer.pk, active=True).update(active=False)
+        peer.refresh_from_db()
+        if updated:
+            record_event(actor=acting_user, event="disable_peer", object_type="peer", object_id=peer.pk,
+                         detail={"name": peer.name, "rerouted": _reroute_waiting()})
+    return peer
