@@ -7,7 +7,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 # The only pages a stranger may open (home shows the login form to a stranger), and
 # django-ninja's root, which is no operation and answers 404 to everyone.
-PUBLIC = {"accounts:login", "people:home", "api:openapi-json", "api:api-root"}
+# The peer inbox asks for no login: each request is authenticated by its peer's signature instead.
+PUBLIC = {"accounts:login", "people:home", "api:openapi-json", "api:api-root", "exchange_peer:inbox"}
 
 
 def _walk(patterns, prefix="", namespace=""):
@@ -22,7 +23,8 @@ def _walk(patterns, prefix="", namespace=""):
 
 def _concrete(route: str) -> str:
     path = route.replace("^", "").replace("$", "")
-    for converter in ("<str:person_id>", "<str:migration_id>", "<person_id>", "<migration_id>"):
+    for converter in ("<str:person_id>", "<str:migration_id>", "<person_id>", "<migration_id>", "<str:message_id>",
+                      "<str:agreement_id>", "<str:station_id>"):
         path = path.replace(converter, str(uuid.uuid4()))
     return "/" + path
 

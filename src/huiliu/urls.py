@@ -1,6 +1,11 @@
 from django.urls import include, path
 
 from huiliu.api import api
+from huiliu.home import home
+from huiliu.people import urls as people_urls
+
+# The home page composes people and exchange, so it is routed here, under the name it has always had.
+people_pages = ([path("", home, name="home"), *people_urls.urlpatterns], people_urls.app_name)
 
 urlpatterns = [
     path("accounts/", include("huiliu.accounts.urls")),
@@ -8,7 +13,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("exchange/peer/", include("huiliu.exchange.peer_urls")),
     path("exchange/", include("huiliu.exchange.urls")),
-    path("", include("huiliu.people.urls")),
+    path("", include(people_pages)),
 ]
 
 handler404 = "huiliu.core.views.not_found"

@@ -30,3 +30,37 @@ def inflow_notice(arrival):
     from huiliu.exchange.models import Message, MessageType
 
     return Message.objects.get(message_type=MessageType.INFLOW_NOTICE, person=arrival.person)
+
+
+# --- Added for the pages and the API ------------------------------------------------------
+
+
+@pytest.fixture
+def outsider_township_officer(tree):
+    """A township officer of another origin county: neither side of the factories' notices."""
+    return f.make_user(Role.TOWNSHIP_OFFICER, f.township(f.OTHER_ORIGIN_COUNTY), "outsider-township")
+
+
+@pytest.fixture
+def overdue_notice(inflow_notice):
+    """The inflow notice with its deadline moved a day into the past, still unanswered."""
+    import datetime
+
+    from django.utils import timezone
+
+    from huiliu.exchange.models import Message
+
+    Message.objects.filter(pk=inflow_notice.pk).update(deadline=timezone.now() - datetime.timedelta(days=1))
+    inflow_notice.refresh_from_db()
+    return inflow_notice
+
+
+@pytest.fixture
+def bearer():
+    """Authorization headers carrying a fresh API token of the user."""
+    from huiliu.accounts.actions import issue_api_token
+
+    def bearer(user):
+        return {"Authorization": f"Bearer {issue_api_token(acting_user=None, user=user)}"}
+
+    return bearer

@@ -201,3 +201,21 @@ def _is_uuid(value) -> bool:
     except ValueError:
         return False
     return True
+
+
+# Added for pages
+
+
+def count_by_status(*, user, box: str, message_type: str = "", now=None) -> dict[str, int]:
+    """Count the inbox ("inbox") or outbox ("outbox") per current status; counts name nobody, so not audited."""
+    field = "receiver_code" if box == "inbox" else "sender_code"
+    messages = _filtered(Message.objects.filter(scope_filter(user, field)), message_type=message_type, now=now)
+    return dict(messages.order_by().values_list("current_status").annotate(count=Count("pk")))
+
+
+def access_agreement(user, agreement_id) -> CooperationAgreement:
+    """Fetch a cooperation agreement one of whose parties lies in the user's scope; otherwise not found."""
+    agreement = list_agreements(user=user).filter(pk=agreement_id).first() if _is_uuid(agreement_id) else None
+    if agreement is None:
+        raise NotFound(agreement_id)
+    return agreement

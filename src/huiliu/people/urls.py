@@ -2,9 +2,9 @@ from django.urls import path
 
 from . import views
 
+# The home page ("people:home") composes people and exchange: the root URL configuration adds it to this namespace.
 app_name = "people"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("people/", views.person_list, name="person_list"),
     path("people/new/", views.register_person, name="register_person"),
     path("people/<str:person_id>/", views.person_detail, name="person_detail"),

@@ -6,8 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from huiliu.accounts.scope import in_scope, jurisdiction_ranges
-from huiliu.accounts.views import LoginView
+from huiliu.accounts.scope import in_scope
 from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from huiliu.core.forms import show_domain_errors
 from huiliu.core.identity import mask_id_number, mask_phone
@@ -37,18 +36,6 @@ def _submit(request, form, action, **fixed):
     except PermissionDenied as denial:
         form.add_error(None, str(denial))
     return None
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return LoginView.as_view()(request)
-    figures = queries.count_jurisdiction_figures(user=request.user)
-    arrivals = queries.list_recent_arrivals(user=request.user)
-    offices = full_names(low for low, _high in jurisdiction_ranges(request.user))
-    return render(request, "people/home.html", {
-        "figures": figures, "offices": sorted(offices.values()),
-        "arrivals": [(a, mask_id_number(a.migration.person.id_number)) for a in arrivals],
-    })
 
 
 @login_required
