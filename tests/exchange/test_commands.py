@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import ValidationFailed
-from huiliu.exchange import actions, federation
+from huiliu.exchange import actions, federation, queries
 from huiliu.exchange.models import OutboxEntry, Peer
 from huiliu.people import actions as people
 from tests import factories as f
@@ -170,7 +170,7 @@ def test_exchange_status_counts_delivered_and_lists_what_has_no_route(queued, mo
     run("exchange_peer", "disable", "dest")
     waiting = OutboxEntry.objects.create(message=queued.message, next_attempt_at=timezone.now())
 
-    rows = {row["peer"].name if row["peer"] else None: row for row in federation.count_queue()}
+    rows = {row["peer"].name if row["peer"] else None: row for row in queries.count_queue()}
 
     assert (rows["dest"]["waiting"], rows["dest"]["delivered"]) == (0, 1)
     assert rows[None]["waiting"] == 1 and rows[None]["oldest_waiting"] == waiting.created_at

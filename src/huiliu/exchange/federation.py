@@ -44,7 +44,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Min, Q
+
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -283,28 +283,6 @@ def _deliver(entry: OutboxEntry, unreachable: dict[int, str]) -> str:
     if status in (200, 201):
         return ""
     return _refusal_text(status, answer)
-
-
-def count_queue() -> list[dict]:
-    """Count the outbox per peer for operators: waiting, delivered, oldest waiting, most attempts, latest error."""
-    figures = {
-        row["peer"]: row for row in OutboxEntry.objects.values("peer").annotate(
-            waiting=Count("pk", filter=Q(delivered_at__isnull=True)),
-            delivered=Count("pk", filter=Q(delivered_at__isnull=False)),
-            oldest_waiting=Min("created_at", filter=Q(delivered_at__isnull=True)),
-            attempts=Max("attempts", filter=Q(delivered_at__isnull=True)),
-        )
-    }
-    empty = {"waiting": 0, "delivered": 0, "oldest_waiting": None, "attempts": None}
-    rows = []
-    for peer in [*Peer.objects.order_by("name"), None]:
-        counts = figures.get(peer.pk if peer else None, empty)
-        if peer is None and not counts["waiting"]:
-            continue
-        last_error = (OutboxEntry.objects.filter(peer=peer, delivered_at__isnull=True).exclude(last_error="")
-                      .order_by("-next_attempt_at").values_list("last_error", flat=True).first()) if counts["waiting"] else ""
-        rows.append({"peer": peer, **{k: counts[k] for k in empty}, "last_error": last_error or ""})
-    return rows
 
 
 # --- The inbox ----------------------------------------------------------------------

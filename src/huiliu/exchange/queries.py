@@ -2,7 +2,9 @@ import datetime
 import statistics
 import uuid
 
-from django.db.models import Case, CharField, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models import (
+    Case, CharField, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Value, When,
+)
 from django.utils import timezone
 
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges, scope_filter
@@ -178,21 +180,26 @@ def access_liaison_station(user, station_id) -> LiaisonStation:
     return station
 
 
-def summarize_queue() -> dict:
-    """The outbox per peer for operators: waiting, delivered, the oldest waiting and the last error."""
-    waiting = OutboxEntry.objects.filter(delivered_at__isnull=True)
+def count_queue() -> list[dict]:
+    """Count the outbox per peer for operators: waiting, delivered, oldest waiting, most attempts, latest error."""
+    figures = {
+        row["peer"]: row for row in OutboxEntry.objects.values("peer").annotate(
+            waiting=Count("pk", filter=Q(delivered_at__isnull=True)),
+            delivered=Count("pk", filter=Q(delivered_at__isnull=False)),
+            oldest_waiting=Min("created_at", filter=Q(delivered_at__isnull=True)),
+            attempts=Max("attempts", filter=Q(delivered_at__isnull=True)),
+        )
+    }
+    empty = {"waiting": 0, "delivered": 0, "oldest_waiting": None, "attempts": None}
     rows = []
-    for peer in list(Peer.objects.order_by("name")) + [None]:
-        entries = waiting.filter(peer=peer)
-        oldest = entries.order_by("created_at").first()
-        rows.append({
-            "peer": peer.name if peer else None,
-            "waiting": entries.count(),
-            "delivered": OutboxEntry.objects.filter(peer=peer, delivered_at__isnull=False).count(),
-            "oldest_waiting": oldest.created_at if oldest else None,
-            "last_error": oldest.last_error if oldest else "",
-        })
-    return {"peers": rows, "received": Message.objects.exclude(origin_deployment="").count()}
+    for peer in [*Peer.objects.order_by("name"), None]:
+        counts = figures.get(peer.pk if peer else None, empty)
+        if peer is None and not counts["waiting"]:
+            continue
+        last_error = (OutboxEntry.objects.filter(peer=peer, delivered_at__isnull=True).exclude(last_error="")
+                      .order_by("-next_attempt_at").values_list("last_error", flat=True).first()) if counts["waiting"] else ""
+        rows.append({"peer": peer, **{k: counts[k] for k in empty}, "last_error": last_error or ""})
+    return rows
 
 
 def _is_uuid(value) -> bool:

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huiliu.exchange import federation, routing
+from huiliu.exchange import federation, queries, routing
 
 
 def _when(moment) -> str:
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         write(_("Serves prefixes: %(prefixes)s")
               % {"prefixes": ",".join(routing.served_prefixes()) or _("all codes (no peer needed)")})
         write(_("Public key: %(key)s") % {"key": federation.public_key_text()})
-        rows = federation.count_queue()
+        rows = queries.count_queue()
         if not rows:
             write(_("No peers configured."))
         for row in rows:
