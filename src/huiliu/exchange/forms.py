@@ -20,11 +20,6 @@ def _textarea(limit: int, rows: int = 4):
     return forms.Textarea(attrs={"rows": rows, "maxlength": limit})
 
 
-def _date_input():
-    # A browser's date input reads only ISO dates; the locale's 2026/11/23 would leave it blank.
-    return DateInput(format="%Y-%m-%d")
-
-
 def _office_field(label, offices):
     """A choice among the user's own offices, as (code, full name) pairs."""
     return forms.TypedChoiceField(label=label, coerce=int, choices=[(code, name) for code, name in offices])
@@ -99,7 +94,7 @@ class Period:
 class RatesForm(forms.Form):
     code = CodeField(label=_("Jurisdiction (division code)"), required=False)
     period = forms.ChoiceField(label=_("Period"), choices=Period.CHOICES, required=False)
-    on = forms.DateField(label=_("Period containing the date"), widget=_date_input(), required=False)
+    on = forms.DateField(label=_("Period containing the date"), widget=DateInput(), required=False)
 
     def period_bounds(self) -> tuple[datetime.date, datetime.date]:
         """The first day of the chosen period and the first day after it."""
@@ -121,9 +116,9 @@ class RatesForm(forms.Form):
 class AgreementForm(forms.Form):
     second_party_code = CodeField(label=_("Other party (division code)"))
     title = forms.CharField(label=_("Title"), widget=forms.TextInput(attrs={"maxlength": 200}))
-    signed_on = forms.DateField(label=_("Signed on"), widget=_date_input())
-    valid_from = forms.DateField(label=_("Valid from"), widget=_date_input())
-    valid_until = forms.DateField(label=_("Valid until"), widget=_date_input(), required=False)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DateInput())
+    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valid until"), widget=DateInput(), required=False)
     scope = forms.CharField(label=_("What the parties agree to do"), widget=_textarea(2000))
     contacts = forms.CharField(label=_("Contacts on both sides"), required=False, widget=_textarea(2000, rows=3))
     meeting_schedule = forms.CharField(label=_("Meetings"), required=False,
@@ -140,7 +135,7 @@ class LiaisonStationForm(forms.Form):
     address = forms.CharField(label=_("Address"), widget=forms.TextInput(attrs={"maxlength": 200}))
     contact_name = forms.CharField(label=_("Contact person"), widget=forms.TextInput(attrs={"maxlength": 50}))
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20)
-    opened_on = forms.DateField(label=_("Opened on"), widget=_date_input())
+    opened_on = forms.DateField(label=_("Opened on"), widget=DateInput())
 
     def __init__(self, *args, offices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -148,4 +143,4 @@ class LiaisonStationForm(forms.Form):
 
 
 class CloseStationForm(forms.Form):
-    closed_on = forms.DateField(label=_("Closed on"), widget=_date_input())
+    closed_on = forms.DateField(label=_("Closed on"), widget=DateInput())

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges
 from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
-from huiliu.core.forms import show_domain_errors
+from huiliu.core.forms import show_domain_errors, submit
 from huiliu.core.identity import mask_id_number, mask_phone
 from huiliu.jurisdictions.queries import full_names, list_children
 from huiliu.people.models import DepartureReason, MaritalStatus, ResidenceType, Sex
@@ -103,19 +103,6 @@ def _own_offices(user) -> list[tuple[int, str]]:
     codes = sorted({low for low, _high in jurisdiction_ranges(user, writing=True)})
     names = full_names(codes)
     return [(code, names[code]) for code in codes]
-
-
-def _submit(request, form, run):
-    """Run one action with the form's cleaned data; on refusal put its messages beside the fields. Returns the result or None."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return run(form.cleaned_data)
-    except ValidationFailed as failure:
-        show_domain_errors(form, failure)
-    except PermissionDenied as denial:
-        form.add_error(None, str(denial))
-    return None
 
 
 def _subject(message) -> tuple[str, str]:
@@ -257,7 +244,7 @@ def due(request):
 @require_http_methods(["GET", "POST"])
 def new_inquiry(request):
     form = JointInquiryForm(request.POST or None, offices=_own_offices(request.user))
-    message = _submit(request, form, lambda data: actions.send_message(
+    message = submit(request, form, lambda data: actions.send_message(
         acting_user=request.user, message_type=MessageType.JOINT_INQUIRY, sender_code=data["sender_code"],
         receiver_code=data["receiver_code"], payload=form.payload()))
     if message:
@@ -331,7 +318,7 @@ def agreement_detail(request, agreement_id):
 @require_http_methods(["GET", "POST"])
 def new_agreement(request):
     form = AgreementForm(request.POST or None, offices=_own_offices(request.user))
-    agreement = _submit(request, form, lambda data: actions.record_agreement(acting_user=request.user, **data))
+    agreement = submit(request, form, lambda data: actions.record_agreement(acting_user=request.user, **data))
     if agreement:
         messages.success(request, _("The agreement has been recorded."))
         return redirect("exchange:agreement_detail", agreement_id=agreement.pk)
@@ -368,7 +355,7 @@ def station_detail(request, station_id):
 def close_station(request, station_id):
     station = _or_404(queries.access_liaison_station, request.user, station_id)
     form = CloseStationForm(request.POST)
-    if _submit(request, form, lambda data: actions.close_liaison_station(
+    if submit(request, form, lambda data: actions.close_liaison_station(
             acting_user=request.user, station=station, **data)):
         messages.success(request, _("The liaison station has been closed."))
         return redirect("exchange:station_detail", station_id=station.pk)
@@ -379,7 +366,7 @@ def close_station(request, station_id):
 @require_http_methods(["GET", "POST"])
 def new_station(request):
     form = LiaisonStationForm(request.POST or None, offices=_own_offices(request.user))
-    station = _submit(request, form, lambda data: actions.open_liaison_station(acting_user=request.user, **data))
+    station = submit(request, form, lambda data: actions.open_liaison_station(acting_user=request.user, **data))
     if station:
         messages.success(request, _("The liaison station has been recorded."))
         return redirect("exchange:station_detail", station_id=station.pk)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huiliu.accounts.scope import in_scope
-from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
-from huiliu.core.forms import show_domain_errors
+from huiliu.core.errors import NotFound
+from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number, mask_phone
 from huiliu.jurisdictions.queries import full_names
 
@@ -26,16 +26,8 @@ def _person_or_404(request, person_id):
 
 
 def _submit(request, form, action, **fixed):
-    """Run one action with the form's data; on refusal put its messages beside the fields. Returns the result or None."""
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        return action(acting_user=request.user, **fixed, **form.cleaned_data)
-    except ValidationFailed as failure:
-        show_domain_errors(form, failure)
-    except PermissionDenied as denial:
-        form.add_error(None, str(denial))
-    return None
+    """Run one action as the user with the form's data and the fixed arguments."""
+    return submit(request, form, lambda data: action(acting_user=request.user, **fixed, **data))
 
 
 @login_required
