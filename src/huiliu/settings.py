@@ -8,7 +8,7 @@ HUILIU_HTTPS          "1" when served over HTTPS: secure cookies, HSTS
 HUILIU_VAR_DIR        where the embedded database and secrets live (default ./var)
 HUILIU_DEPLOYMENT     this deployment's name among its exchange peers (default "local")
 HUILIU_EXCHANGE_PREFIXES  division-code prefixes this deployment serves, e.g. "37,41" (default: all)
-HUILIU_EXCHANGE_KEY_FILE  this deployment's Ed25519 signing key (default: generated into var/exchange_key.pem)
+HUILIU_SIGNING_KEY_FILE   this deployment's Ed25519 signing key (default: generated into var/signing_key.pem)
 """
 
 import os
@@ -179,7 +179,8 @@ HUILIU_AUDIT_KEY = os.environ.get("HUILIU_AUDIT_KEY") or SECRET_KEY
 # --- Exchange between deployments (huiliu.exchange.federation) ----------------------
 HUILIU_DEPLOYMENT = os.environ.get("HUILIU_DEPLOYMENT", "local")
 HUILIU_EXCHANGE_PREFIXES = os.environ.get("HUILIU_EXCHANGE_PREFIXES", "")
-HUILIU_EXCHANGE_KEY_FILE = Path(os.environ.get("HUILIU_EXCHANGE_KEY_FILE") or VAR_DIR / "exchange_key.pem")
+# Signs exchange requests and the QR codes of documents (huiliu.core.signing).
+HUILIU_SIGNING_KEY_FILE = Path(os.environ.get("HUILIU_SIGNING_KEY_FILE") or VAR_DIR / "signing_key.pem")
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from huiliu.audit.models import AuditEvent
+from huiliu.core import signing
 from huiliu.core.errors import ValidationFailed
 from huiliu.exchange import actions, federation, queries
 from huiliu.exchange.models import OutboxEntry, Peer
@@ -23,7 +24,7 @@ from tests import factories as f
 def origin_deployment(settings, tmp_path):
     settings.HUILIU_DEPLOYMENT = "origin"
     settings.HUILIU_EXCHANGE_PREFIXES = "37"
-    settings.HUILIU_EXCHANGE_KEY_FILE = tmp_path / "keys" / "exchange_key.pem"
+    settings.HUILIU_SIGNING_KEY_FILE = tmp_path / "keys" / "signing_key.pem"
 
 
 def numbers(text: str) -> list[int]:
@@ -44,11 +45,11 @@ def new_key_text() -> str:
 
 def test_exchange_key_creates_the_key_once_and_prints_the_public_half(settings):
     printed = run("exchange_key").strip()
-    federation._keys.clear()
+    signing._keys.clear()
 
-    assert run("exchange_key").strip() == printed == federation.public_key_text()
+    assert run("exchange_key").strip() == printed == signing.public_key_text()
     assert len(base64.b64decode(printed)) == 32
-    assert settings.HUILIU_EXCHANGE_KEY_FILE.stat().st_mode & 0o777 == 0o600
+    assert settings.HUILIU_SIGNING_KEY_FILE.stat().st_mode & 0o777 == 0o600
 
 
 def test_exchange_peer_adds_lists_replaces_and_disables_a_peer(db):
@@ -154,7 +155,7 @@ def test_exchange_status_shows_this_deployment_and_the_queue_per_peer(queued, mo
 
     output = run("exchange_status")
 
-    assert "origin" in output and "37" in output and federation.public_key_text() in output
+    assert "origin" in output and "37" in output and signing.public_key_text() in output
     [peer_line] = [line for line in output.splitlines() if line.startswith("dest ")]
     assert "http://dest.example:8000" in peer_line and "44" in peer_line
     counts, error = output.split(peer_line, 1)[1].strip().splitlines()[:2]

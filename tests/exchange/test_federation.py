@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from huiliu.audit.models import AuditEvent
+from huiliu.core import signing
 from huiliu.core.errors import PermissionDenied, ValidationFailed
 from huiliu.exchange import actions, federation, routing
 from huiliu.exchange.models import Message, MessageStatus, MessageType, OutboxEntry, Peer, ReceivedNonce
@@ -34,7 +35,7 @@ HENAN_TOWNSHIP = f.township(f.OTHER_ORIGIN_COUNTY)
 def origin_deployment(settings, tmp_path):
     settings.HUILIU_DEPLOYMENT = "origin"
     settings.HUILIU_EXCHANGE_PREFIXES = "37"
-    settings.HUILIU_EXCHANGE_KEY_FILE = tmp_path / "exchange_key.pem"
+    settings.HUILIU_SIGNING_KEY_FILE = tmp_path / "signing_key.pem"
 
 
 def key_text(key: Ed25519PrivateKey) -> str:
@@ -269,11 +270,11 @@ def test_old_nonces_are_forgotten_now_and_then(client, dest, dest_key, monkeypat
 # --- This deployment's key -------------------------------------------------------------
 
 def test_the_key_is_made_once_readable_by_its_owner_only_and_kept(settings):
-    first = federation.public_key_text()
-    federation._keys.clear()  # as a new process would
+    first = signing.public_key_text()
+    signing._keys.clear()  # as a new process would
 
-    assert federation.public_key_text() == first
-    assert settings.HUILIU_EXCHANGE_KEY_FILE.stat().st_mode & 0o777 == 0o600
+    assert signing.public_key_text() == first
+    assert settings.HUILIU_SIGNING_KEY_FILE.stat().st_mode & 0o777 == 0o600
     assert len(base64.b64decode(first)) == 32
 
 
@@ -325,7 +326,7 @@ def test_pushing_signs_the_message_so_that_the_peer_accepts_it(client, settings,
         # Play the peer: it knows "origin" by this deployment's public key.
         settings.HUILIU_DEPLOYMENT = "dest"
         Peer.objects.get_or_create(name="origin", defaults={
-            "base_url": "http://origin.example", "public_key": federation.public_key_text(), "prefixes": "37"})
+            "base_url": "http://origin.example", "public_key": signing.public_key_text(), "prefixes": "37"})
         try:
             response = post(client, body, headers)
         finally:
@@ -521,7 +522,7 @@ def test_a_hub_passes_a_message_on_signed_with_its_own_key(client, dest, dest_ke
     assert (forwarded["id"], forwarded["origin_deployment"]) == (data["id"], "dest")
     assert forwarded["payload"] == data["payload"]
     assert headers[federation.HEADER_DEPLOYMENT] == "origin"
-    as_known_at_henan = Peer(name="origin", public_key=federation.public_key_text())
+    as_known_at_henan = Peer(name="origin", public_key=signing.public_key_text())
     signed = {"timestamp": headers[federation.HEADER_TIMESTAMP], "nonce": headers[federation.HEADER_NONCE],
               "signature": headers[federation.HEADER_SIGNATURE]}
     assert federation.verify(as_known_at_henan, recipient="henan", body=body, **signed)

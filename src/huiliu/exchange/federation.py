@@ -30,17 +30,14 @@ import hashlib
 import http.client
 import json
 import logging
-import os
 import re
 import secrets
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -52,6 +49,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from huiliu.audit.actions import record_event
+from huiliu.core import signing
 from huiliu.core.errors import ValidationFailed
 
 from . import actions
@@ -76,52 +74,6 @@ TIMESTAMP = re.compile(r"[0-9]{1,12}")
 TIMEOUT_SECONDS = 10
 PUSH_LIMIT = 200
 ANSWER_BYTES = 64 * 1024
-
-
-# --- This deployment's key ---------------------------------------------------------
-
-_keys: dict[str, Ed25519PrivateKey] = {}
-
-
-def private_key() -> Ed25519PrivateKey:
-    """Load this deployment's signing key from HUILIU_EXCHANGE_KEY_FILE, creating it there on first use."""
-    path = Path(settings.HUILIU_EXCHANGE_KEY_FILE)
-    cached = _keys.get(str(path))
-    if cached is not None:
-        return cached
-    if not path.exists():
-        _create_key_file(path)
-    if path.stat().st_mode & 0o077:
-        logger.warning("The exchange key %s can be read by other users of this machine; chmod 600 it.", path)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    if not isinstance(key, Ed25519PrivateKey):
-        raise TypeError(f"{path} holds no Ed25519 private key.")
-    _keys[str(path)] = key
-    return key
-
-
-def _create_key_file(path: Path) -> None:
-    # Written aside with mode 0600 and linked into place, so two processes starting at once
-    # never read a half-written file nor overwrite each other's key.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(pem)
-        os.link(draft, path)
-    except FileExistsError:
-        pass  # another process made the key first; theirs stands
-    finally:
-        draft.unlink(missing_ok=True)
-
-
-def public_key_text() -> str:
-    """Give this deployment's public key as its peers configure it: the raw 32 bytes in base64."""
-    raw = private_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode("ascii")
 
 
 # --- The signed request --------------------------------------------------------------
@@ -156,7 +108,7 @@ def sign(body: bytes, *, recipient: str, key: Ed25519PrivateKey | None = None, s
     sender = sender if sender is not None else settings.HUILIU_DEPLOYMENT
     timestamp_text = str(int(time.time()) if timestamp is None else timestamp)
     nonce = nonce or secrets.token_hex(16)
-    signature = (key or private_key()).sign(
+    signature = (key or signing.private_key()).sign(
         _signed_text(sender=sender, recipient=recipient, timestamp=timestamp_text, nonce=nonce, body=body))
     return {
         "Content-Type": "application/json; charset=utf-8",

@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huiliu.exchange import federation, queries, routing
+from huiliu.core import signing
+from huiliu.exchange import queries, routing
 
 
 def _when(moment) -> str:
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         write(_("Deployment: %(name)s") % {"name": settings.HUILIU_DEPLOYMENT})
         write(_("Serves prefixes: %(prefixes)s")
               % {"prefixes": ",".join(routing.served_prefixes()) or _("all codes (no peer needed)")})
-        write(_("Public key: %(key)s") % {"key": federation.public_key_text()})
+        write(_("Public key: %(key)s") % {"key": signing.public_key_text()})
         rows = queries.count_queue()
         if not rows:
             write(_("No peers configured."))
