@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "huiliu.jurisdictions",
     "huiliu.accounts",
     "huiliu.people",
+    "huiliu.births",
+    "huiliu.certificates",
     "huiliu.exchange",
     "huiliu.demo",
 ]

@@ -11,6 +11,9 @@ The names and what each carries:
 - ``people.outflow_registered``: acting_user, migration
 - ``people.status_changed``: acting_user, person, change, effective_date, details
   (change is one of "marriage", "birth", "moved_on", "returned", "lost_contact")
+- ``births.registration_confirmed``: acting_user, registration
+- ``certificates.proxy_applied``: acting_user, application
+- ``certificates.proxy_decided``: acting_user, application (issued, with its certificate, or refused)
 """
 
 from collections import defaultdict
@@ -19,6 +22,9 @@ from collections.abc import Callable
 INFLOW_REGISTERED = "people.inflow_registered"
 OUTFLOW_REGISTERED = "people.outflow_registered"
 STATUS_CHANGED = "people.status_changed"
+BIRTH_REGISTRATION_CONFIRMED = "births.registration_confirmed"
+PROXY_APPLIED = "certificates.proxy_applied"
+PROXY_DECIDED = "certificates.proxy_decided"
 
 _subscribers: dict[str, list[Callable]] = defaultdict(list)
 

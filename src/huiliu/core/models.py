@@ -12,3 +12,27 @@ class BaseModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DocumentSequence(models.Model):
+    """The last sequence number used per office, kind of document and year: numbers are readable and never reused."""
+
+    jurisdiction_code = models.BigIntegerField()
+    kind = models.CharField(max_length=12)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["jurisdiction_code", "kind", "year"], name="core_sequence_once")]
+
+
+class PublicRequestCount(models.Model):
+    """Requests from one client address to a public page in one minute: the rate limit, shared by every server process."""
+
+    client = models.CharField(max_length=64)
+    page = models.CharField(max_length=20)
+    minute = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "page", "minute"], name="core_public_rate_once")]

@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huiliu.core.fields import IdNumberField, PhoneField
+from huiliu.core.models import BaseModel
+from huiliu.people.models import MaritalStatus
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("filed online by the family")
+    WORKER = "worker", _("filed by a worker")
+
+
+class FiledAt(models.TextChoices):
+    RESIDENCE = "residence", _("place of residence")
+    HOUSEHOLD = "household", _("household place")
+
+
+class RegistrationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("submitted")
+    CONFIRMED = "confirmed", _("confirmed")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class BirthRegistration(BaseModel):
+    """A family's declaration of a birth, expected or born; taken as declared."""
+
+    # Readable and given to the family: division code of the place + year + sequence, e.g. 440306001-2026-000123.
+    tracking_number = models.CharField(max_length=32, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    filed_at = models.CharField(max_length=10, choices=FiledAt.choices)
+    # The village or township where it was filed and is confirmed.
+    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.SUBMITTED)
+    # The declaring parent and the spouse, as declared.
+    mother_name = models.CharField(max_length=50)
+    mother_id_number = IdNumberField()
+    father_name = models.CharField(max_length=50, blank=True)
+    father_id_number = IdNumberField(blank=True)
+    marital_status = models.CharField(max_length=2, choices=MaritalStatus.choices)
+    household_code = models.BigIntegerField()
+    residence_code = models.BigIntegerField(null=True, blank=True)
+    residence_address = models.CharField(max_length=200, blank=True)
+    phone = PhoneField()
+    existing_children = models.PositiveSmallIntegerField(default=0)
+    expected_birth_date = models.DateField(null=True, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    # Where the declaration and the registry differ: for the worker to know, never a reason to refuse.
+    registry_notes = models.JSONField(default=list, blank=True)
+    mother = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    submitted_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    voucher_number = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["jurisdiction", "status"], name="births_reg_place")]

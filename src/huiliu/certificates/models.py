@@ -1,0 +1,67 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huiliu.core.models import BaseModel
+
+
+class CertificateStatus(models.TextChoices):
+    VALID = "valid", _("valid")
+    SUPERSEDED = "superseded", _("superseded")
+    REVOKED = "revoked", _("revoked")
+    # Never stored: a valid certificate past its validity reads as expired.
+    EXPIRED = "expired", _("expired")
+
+
+class StatusCertificate(BaseModel):
+    """A 婚育情况证明 issued at the person's request; its snapshot never changes after issue."""
+
+    # Division code of the issuing township + year + sequence, e.g. 370114001-2026-000042; a new version adds -v2.
+    number = models.CharField(max_length=40, unique=True)
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    issuing_jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveSmallIntegerField(default=1)
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="superseded_by")
+    issued_on = models.DateField()
+    valid_until = models.DateField()
+    # Name, sex, ID number, household address, marital status, spouse, children: as they were at issue.
+    snapshot = models.JSONField()
+    status = models.CharField(max_length=12, choices=CertificateStatus.choices, default=CertificateStatus.VALID)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.CharField(max_length=200, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["-issued_on", "-number"]
+
+
+class ProxyStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting the origin's decision")
+    ISSUED = "issued", _("issued")
+    REFUSED = "refused", _("refused")
+
+
+class ProxyApplication(BaseModel):
+    """A 代办 application: the place of residence asks the origin to issue a certificate, so the person need not travel."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # The office that applied (where the person lives) and the origin township that decides.
+    applying_jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    origin_jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=ProxyStatus.choices, default=ProxyStatus.PENDING)
+    applied_at = models.DateTimeField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Stored, so the median time to decision is a fact of the data.
+    days_to_decision = models.PositiveIntegerField(null=True, blank=True)
+    refusal_reason = models.CharField(max_length=500, blank=True)
+    certificate = models.OneToOneField(StatusCertificate, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="proxy_application")
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["-applied_at"]
+        indexes = [models.Index(fields=["origin_jurisdiction", "status"], name="cert_proxy_origin")]
