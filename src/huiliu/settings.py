@@ -9,6 +9,8 @@ HUILIU_VAR_DIR        where the embedded database and secrets live (default ./va
 HUILIU_DEPLOYMENT     this deployment's name among its exchange peers (default "local")
 HUILIU_EXCHANGE_PREFIXES  division-code prefixes this deployment serves, e.g. "37,41" (default: all)
 HUILIU_SIGNING_KEY_FILE   this deployment's Ed25519 signing key (default: generated into var/signing_key.pem)
+HUILIU_DOCUMENT_KEYS  comma-separated base64 public keys of other deployments whose document QR codes verify here
+HUILIU_PUBLIC_RATE_PER_MINUTE  requests a client address may make to a public verification page each minute (default 20)
 """
 
 import os
@@ -183,6 +185,12 @@ HUILIU_DEPLOYMENT = os.environ.get("HUILIU_DEPLOYMENT", "local")
 HUILIU_EXCHANGE_PREFIXES = os.environ.get("HUILIU_EXCHANGE_PREFIXES", "")
 # Signs exchange requests and the QR codes of documents (huiliu.core.signing).
 HUILIU_SIGNING_KEY_FILE = Path(os.environ.get("HUILIU_SIGNING_KEY_FILE") or VAR_DIR / "signing_key.pem")
+# Documents of these deployments verify here too (huiliu.core.signed_codes); this deployment's own key always does.
+HUILIU_DOCUMENT_KEYS = [key.strip() for key in os.environ.get("HUILIU_DOCUMENT_KEYS", "").split(",") if key.strip()]
+
+# --- Public pages ---------------------------------------------------------------------
+# Enough for a person checking their papers; too few to walk the number space.
+HUILIU_PUBLIC_RATE_PER_MINUTE = int(os.environ.get("HUILIU_PUBLIC_RATE_PER_MINUTE", "20"))
 
 LOGGING = {
     "version": 1,

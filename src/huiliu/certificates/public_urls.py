@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import verification
+
+# Public: no login. Anyone holding a voucher or certificate checks it here (rate-limited, audited).
 app_name = "verify"
-urlpatterns: list = []
+urlpatterns = [
+    path("", verification.check, name="check"),
+]

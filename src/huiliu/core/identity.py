@@ -1,4 +1,4 @@
-"""Resident ID numbers (GB 11643) and mobile phone numbers: validation and masking."""
+"""Resident ID numbers (GB 11643), mobile phone numbers and names: validation and masking."""
 
 import datetime
 import re
@@ -86,6 +86,16 @@ def mask_phone(phone: str) -> str:
     if len(phone) <= 7:
         return "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
+
+
+def mask_name(name: str) -> str:
+    """王*英, 李*, 欧**䶮: the surname's first character and, past two characters, the last one."""
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def make_id_number(county_code: str, birth_date: datetime.date, sequence: int, sex: str) -> str:
