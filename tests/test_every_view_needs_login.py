@@ -8,7 +8,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # The only pages a stranger may open (home shows the login form to a stranger), and
 # django-ninja's root, which is no operation and answers 404 to everyone.
 # The peer inbox asks for no login: each request is authenticated by its peer's signature instead.
-PUBLIC = {"accounts:login", "people:home", "api:openapi-json", "api:api-root", "exchange_peer:inbox"}
+# Document verification is for whoever holds a voucher or certificate: it answers only valid or
+# invalid, the status and the masked name, rate-limited per client address.
+PUBLIC = {"accounts:login", "people:home", "api:openapi-json", "api:api-root", "exchange_peer:inbox", "verify:check"}
+# A family registers a birth and checks its progress without an account: the filing page (CSRF-protected),
+# the page that shows the family its own tracking number from its session, and the status page, which
+# answers only the status and the masked name to the tracking number with the ID's last four; the filing
+# and status pages are rate-limited per client address.
+PUBLIC |= {"births:public_register", "births:public_filed", "births:public_track"}
 
 
 def _walk(patterns, prefix="", namespace=""):

@@ -56,7 +56,26 @@ class BirthRegistration(BaseModel):
     filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="+")
     voucher_number = models.CharField(max_length=32, blank=True)
+    # Stored at confirmation, so the median time to confirmation is a fact of the data.
+    days_to_confirmation = models.PositiveIntegerField(null=True, blank=True)
+    # The family changed its mind, or it was filed twice: why, when and by whom.
+    withdrawal_reason = models.CharField(max_length=200, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
 
     class Meta:
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["jurisdiction", "status"], name="births_reg_place")]
+        indexes = [
+            models.Index(fields=["jurisdiction", "status"], name="births_reg_place"),
+            # Both places the family names see the registration: scoped lists filter by these codes too.
+            models.Index(fields=["household_code"], name="births_reg_household"),
+            models.Index(fields=["residence_code"], name="births_reg_residence"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["voucher_number"], condition=~models.Q(voucher_number=""),
+                                    name="births_voucher_once"),
+        ]
+
+    def __str__(self):
+        return self.tracking_number
