@@ -64,11 +64,13 @@ class OutflowNotice(_AboutPerson):
 class StatusChangeNotice(_AboutPerson):
     """Either side → the other: a change in the person's situation."""
 
-    change: Literal["marriage", "birth", "moved_on", "returned", "lost_contact"]
+    change: Literal["marriage", "birth", "moved_on", "returned", "lost_contact", "birth_registration"]
     effective_date: datetime.date
     marital_status: str = Field(default="", max_length=2)
     child_sex: Literal["M", "F", ""] = ""
     note: str = Field(default="", max_length=200)
+    # A confirmed birth registration (生育登记): the number of its voucher, which verifies by its QR code.
+    voucher_number: str = Field(default="", max_length=32)
 
 
 class ProxyRequest(_AboutPerson):
@@ -76,6 +78,8 @@ class ProxyRequest(_AboutPerson):
 
     document: str = Field(min_length=1, max_length=100)
     reason: str = Field(default="", max_length=500)
+    # The proxy application (certificates.ProxyApplication) this request carries, when the registry raised it.
+    application_id: str = Field(default="", max_length=36)
 
 
 class ProxyDecision(_Payload):

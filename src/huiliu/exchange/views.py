@@ -56,6 +56,7 @@ PAYLOAD_LABELS = {
     "effective_date": gettext_lazy("Date of the change"),
     "marital_status": gettext_lazy("Marital status"),
     "child_sex": gettext_lazy("Child's sex"),
+    "voucher_number": gettext_lazy("Voucher number"),
     "document": gettext_lazy("Document requested"),
     "service_type": gettext_lazy("Service"),
     "service_date": gettext_lazy("Service date"),
@@ -79,6 +80,7 @@ CHANGES = {
     "moved_on": gettext_lazy("moved on"),
     "returned": gettext_lazy("returned"),
     "lost_contact": gettext_lazy("lost contact"),
+    "birth_registration": gettext_lazy("a birth registration was confirmed"),
 }
 VALUE_LABELS = {
     "sex": dict(Sex.choices),
