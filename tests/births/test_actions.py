@@ -58,7 +58,7 @@ def test_a_self_declared_registration_with_no_papers_is_accepted(tree):
     assert registration.channel == Channel.ONLINE and registration.filed_by is None
     assert registration.jurisdiction_id == DESTINATION_VILLAGE  # filed where the family lives
     year = datetime.date.today().year
-    assert registration.tracking_number == f"{DESTINATION_VILLAGE:012d}-{year}-000001"
+    assert registration.tracking_number == f"{DESTINATION_VILLAGE:012d}-{year}-S000001"
     # Nobody in the registry holds that ID number: a note for the worker, and nothing refused.
     assert notes_about(registration) == ["registry"]
     assert registration.mother is None
@@ -283,7 +283,7 @@ def test_a_worker_of_the_office_confirms_and_a_voucher_number_is_taken(destinati
     confirmed.refresh_from_db()
     assert confirmed.status == RegistrationStatus.CONFIRMED
     assert confirmed.confirmed_by == destination_village_worker and confirmed.confirmed_at is not None
-    assert confirmed.voucher_number == f"{DESTINATION_VILLAGE:012d}-{datetime.date.today().year}-000001"
+    assert confirmed.voucher_number == f"{DESTINATION_VILLAGE:012d}-{datetime.date.today().year}-P000001"
     assert confirmed.days_to_confirmation == 0
     row = AuditEvent.objects.get(event="confirm")
     assert row.user_id == destination_village_worker.pk and row.object_id == str(registration.pk)

@@ -105,12 +105,12 @@ def test_any_single_changed_byte_fails_with_invalid_code(data):
 
 
 def test_a_cut_off_code_is_damaged():
-    with pytest.raises(InvalidCode, match="damaged"):
+    with pytest.raises(InvalidCode, match="损坏"):
         decode_document(encode_document(CERTIFICATE)[:-5])
 
 
 def test_text_of_another_kind_is_not_our_code():
-    with pytest.raises(InvalidCode, match="not a code of this system"):
+    with pytest.raises(InvalidCode, match="不是本系统的二维码"):
         decode_document("https://example.com/?id=370114001-2026-000042")
 
 
@@ -120,14 +120,14 @@ def test_changed_fields_with_the_old_signature_fail_as_a_bad_signature():
     fields[5] += 3650  # ten more years of validity
     forged = PREFIX + base45.b45encode(cbor2.dumps([cbor2.dumps(fields), signature])).decode()
 
-    with pytest.raises(InvalidCode, match="Invalid signature"):
+    with pytest.raises(InvalidCode, match="签名无效"):
         decode_document(forged)
 
 
 def test_a_document_signed_by_an_unknown_key_fails(settings, tmp_path):
     text = signed_by(Ed25519PrivateKey.generate(), CERTIFICATE, settings, tmp_path)
 
-    with pytest.raises(InvalidCode, match="Invalid signature"):
+    with pytest.raises(InvalidCode, match="签名无效"):
         decode_document(text)
 
 
@@ -163,12 +163,12 @@ def test_an_image_without_a_qr_code_is_refused():
     blank = BytesIO()
     Image.new("L", (200, 200), 255).save(blank, "PNG")
 
-    with pytest.raises(InvalidCode, match="No QR code"):
+    with pytest.raises(InvalidCode, match="未找到二维码"):
         read_qr_image(blank.getvalue())
 
 
 def test_a_file_that_is_no_image_is_refused():
-    with pytest.raises(InvalidCode, match="not an image"):
+    with pytest.raises(InvalidCode, match="不是可读取的图片"):
         read_qr_image(b"%PDF-1.7 not an image")
 
 

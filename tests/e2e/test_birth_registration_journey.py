@@ -62,7 +62,8 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
     family = page
     watch(family)
     family.goto(f"{base}/births/register/")
-    expect(family.locator(".topbar nav")).to_have_count(0)  # nobody is logged in
+    expect(family.locator(".topbar .who")).to_have_count(0)  # nobody is logged in
+    expect(family.locator(".topbar nav.public")).to_contain_text("证件核验")
     on_page(family, "birth-public-form", f"{base}/births/register/")
 
     def fill_declaration(*, birth_date: str):
