@@ -9,6 +9,7 @@ from django.utils import timezone
 from huiliu.births.models import BirthRegistration
 from huiliu.certificates import actions as certificates
 from huiliu.core import events
+from huiliu.core.errors import ValidationFailed
 from huiliu.exchange import actions as exchange
 from huiliu.exchange import queries
 from huiliu.exchange.models import Message, MessageStatus, MessageType
@@ -77,16 +78,24 @@ def test_the_answer_counts_in_the_origins_feedback_rate(application, origin_town
     assert (after["received"], after["answered"], after["on_time"]) == (2, 1, 1)
 
 
-def test_a_request_answered_by_hand_first_leaves_the_decision_standing(application, arrival, origin_township_officer):
+def test_a_request_for_an_application_held_here_cannot_be_answered_by_hand(application, arrival,
+                                                                           origin_township_officer):
+    # Answering by hand would stop the clock while the application stayed undecided.
     request = _request(arrival.person)
-    exchange.answer_message(acting_user=origin_township_officer, message=request,
-                            payload={"decision": "approved", "reason": "", "document_number": ""})
+    with pytest.raises(ValidationFailed) as refused:
+        exchange.answer_message(acting_user=origin_township_officer, message=request,
+                                payload={"decision": "approved", "reason": "", "document_number": ""})
+    assert "代办" in refused.value.errors["__all__"][0]
+    request.refresh_from_db()
+    assert request.answered_at is None
 
-    decided = certificates.decide_proxy_application(acting_user=origin_township_officer, application=application,
-                                                    issue=True)
 
-    assert decided.status == "issued"
-    assert Message.objects.filter(message_type=MessageType.PROXY_DECISION).count() == 1
+def test_the_request_page_sends_the_officer_to_the_application(client, log_in, application, arrival,
+                                                               origin_township_officer):
+    page = log_in(origin_township_officer).get(f"/exchange/messages/{_request(arrival.person).pk}/")
+    body = page.content.decode()
+    assert f"/certificates/proxy/{application.pk}/" in body
+    assert 'name="decision"' not in body
 
 
 def test_a_refused_application_sends_nothing_when_the_action_refuses(arrival, origin_village_worker):
@@ -191,3 +200,4 @@ def test_the_notice_page_labels_the_birth_registration(client, log_in, arrival, 
 
     assert registration.voucher_number in page
     assert "birth_registration" not in page  # shown by its label, not its code
+

@@ -21,7 +21,7 @@ from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Person
 
-from . import routing
+from . import queries, routing
 from .models import (
     ANSWER_TYPE,
     DEFAULT_ANSWER_DAYS,
@@ -117,12 +117,16 @@ def send_message(*, acting_user, message_type: str, sender_code: int, receiver_c
                       receiver_code=int(receiver_code), payload=payload, person=person)
 
 
-def answer_message(*, acting_user, message: Message, payload: dict) -> Message:
+def answer_message(*, acting_user, message: Message, payload: dict, decided_on_application: bool = False) -> Message:
     """Answer a message sent to the user's office: the answer goes back to the sender and stops the clock."""
     require_write_scope(acting_user, message.receiver_code, object_type="message", object_id=message.pk,
                         message=_("Only the office this message was sent to can answer it."))
     if not message.expects_answer:
         raise ValidationFailed({"__all__": [_("This message does not expect an answer.")]})
+    # A request for an application held here is answered by deciding the application, never by hand:
+    # otherwise the clock would stop while the application stayed undecided.
+    if not decided_on_application and queries.proxy_application_of(message) is not None:
+        raise ValidationFailed({"__all__": [_("Decide this request on its proxy application page; the answer is sent from there.")]})
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         if message.answered_at is not None:

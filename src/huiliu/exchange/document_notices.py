@@ -68,11 +68,11 @@ def answer_proxy_request(*, acting_user, application) -> None:
     """Answer the application's request with the decision: approved with the certificate's number, or refused."""
     request = find_proxy_request(application)
     if request is None or request.answered_at is not None:
-        # Answered already by hand on the message page, or raised before the bridge existed: the decision stands.
+        # Raised before the bridge existed, or answered from another deployment: the decision stands.
         logger.info("Proxy application %s decided with no open request to answer.", application.pk)
         return
     issued = application.certificate_id is not None
-    actions.answer_message(acting_user=acting_user, message=request, payload={
+    actions.answer_message(acting_user=acting_user, message=request, decided_on_application=True, payload={
         "decision": "approved" if issued else "refused",
         "reason": "" if issued else application.refusal_reason,
         "document_number": application.certificate.number if issued else "",

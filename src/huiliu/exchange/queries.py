@@ -10,10 +10,11 @@ from django.utils import timezone
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges, scope_filter
 from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
+from huiliu.certificates.models import ProxyApplication
 from huiliu.core.errors import NotFound
 from huiliu.jurisdictions import codes
 
-from .models import EXPECTS_ANSWER, CooperationAgreement, LiaisonStation, Message, MessageStatus, OutboxEntry, Peer
+from .models import EXPECTS_ANSWER, MessageType, CooperationAgreement, LiaisonStation, Message, MessageStatus, OutboxEntry, Peer
 
 DUE_SOON_DAYS = 7
 
@@ -200,6 +201,14 @@ def count_queue() -> list[dict]:
                       .order_by("-next_attempt_at").values_list("last_error", flat=True).first()) if counts["waiting"] else ""
         rows.append({"peer": peer, **{k: counts[k] for k in empty}, "last_error": last_error or ""})
     return rows
+
+
+def proxy_application_of(message: Message) -> ProxyApplication | None:
+    """The proxy application held here that a proxy request stands for, if any."""
+    application_id = message.payload.get("application_id") if message.message_type == MessageType.PROXY_REQUEST else None
+    if not application_id:
+        return None
+    return ProxyApplication.objects.filter(pk=application_id).first()
 
 
 def _is_uuid(value) -> bool:

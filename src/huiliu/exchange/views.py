@@ -190,7 +190,8 @@ def message_detail(request, message_id):
     message = actions.mark_message_read(acting_user=request.user, message=message)
     if message.current_status in (MessageStatus.SENT, MessageStatus.DELIVERED):
         message.current_status = message.status  # just marked read; the annotation was read before
-    may_answer = (message.expects_answer and message.answered_at is None
+    application = queries.proxy_application_of(message)
+    may_answer = (message.expects_answer and message.answered_at is None and application is None
                   and in_scope(request.user, message.receiver_code, writing=True))
     form_class = ANSWER_FORMS.get(ANSWER_TYPE.get(message.message_type), forms.Form)
     form = form_class(request.POST or None)
@@ -217,7 +218,7 @@ def message_detail(request, message_id):
         "sender": names.get(message.sender_code), "receiver": names.get(message.receiver_code),
         "original": original, "answer": answer,
         "answer_fields": _payload_rows(answer, names) if answer else [],
-        "may_answer": may_answer, "form": form, "status_label": MessageStatus(message.current_status).label,
+        "may_answer": may_answer, "form": form, "application": application, "status_label": MessageStatus(message.current_status).label,
     }, status=403 if refused else 200)
 
 
