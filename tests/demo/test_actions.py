@@ -6,6 +6,8 @@ import uuid
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count, F
+from django.utils import timezone
 
 from huiliu.accounts.models import Role, RoleAssignment
 from huiliu.audit.models import AuditEvent
@@ -13,6 +15,10 @@ from huiliu.core.errors import ValidationFailed
 from huiliu.core.identity import birth_date_of, make_id_number, sex_of, validate_id_number
 from huiliu.demo.actions import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from huiliu.demo.places import RECEIVING_COUNTIES, SENDING_COUNTIES
+from huiliu.exchange.models import DEFAULT_ANSWER_DAYS, Message, MessageStatus, MessageType
+from huiliu.exchange.notices import township_of
+from huiliu.exchange.payloads import validate_payload
+from huiliu.exchange.queries import list_inbox, with_current_status
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Child, InflowRegistration, Migration, MigrationStatus, OutflowRegistration, Person
@@ -20,22 +26,23 @@ from huiliu.people.queries import count_jurisdiction_figures
 
 from .conftest import PERSONS, SEED
 
-PEOPLE_TABLES = ("people_person", "people_migration", "people_outflowregistration", "people_inflowregistration",
-                 "people_child")
+DEMO_TABLES = ("people_person", "people_migration", "people_outflowregistration", "people_inflowregistration",
+               "people_child", "exchange_message")
 
 
-def digest_of_people_rows() -> str:
-    """One hash over every row of the people tables, in key order."""
+def digest_of_demo_rows() -> str:
+    """One hash over every row of the tables the population fills, in key order."""
     digest = hashlib.sha256()
     with connection.cursor() as cursor:
-        for table in PEOPLE_TABLES:
+        for table in DEMO_TABLES:
             cursor.execute(f'SELECT * FROM "{table}" ORDER BY id')
             for row in cursor.fetchall():
                 digest.update(repr(row).encode())
     return digest.hexdigest()
 
 
-def delete_people_rows() -> None:
+def delete_demo_rows() -> None:
+    Message.objects.all().delete()
     Child.objects.all().delete()
     InflowRegistration.objects.all().delete()
     OutflowRegistration.objects.all().delete()
@@ -46,23 +53,23 @@ def delete_people_rows() -> None:
 def test_the_same_seed_gives_the_same_rows_and_another_seed_other_rows(db):
     today = datetime.date.today()
     load_demo(persons=PERSONS, seed=SEED, today=today)
-    first = digest_of_people_rows()
-    delete_people_rows()
+    first = digest_of_demo_rows()
+    delete_demo_rows()
     load_demo(persons=PERSONS, seed=SEED, today=today)
-    assert digest_of_people_rows() == first
-    delete_people_rows()
+    assert digest_of_demo_rows() == first
+    delete_demo_rows()
     load_demo(persons=PERSONS, seed=SEED + 1, today=today)
-    assert digest_of_people_rows() != first
+    assert digest_of_demo_rows() != first
 
 
 def test_rows_generated_in_a_second_process_are_the_same_as_in_this_one(db):
     today = datetime.date.today()
     load_demo(persons=300, seed=SEED, today=today, in_child=False)
-    in_this_process = digest_of_people_rows()
-    delete_people_rows()
+    in_this_process = digest_of_demo_rows()
+    delete_demo_rows()
     result = load_demo(persons=300, seed=SEED, today=today, in_child=True)
     assert result.in_child
-    assert digest_of_people_rows() == in_this_process
+    assert digest_of_demo_rows() == in_this_process
 
 
 def test_the_load_writes_the_counted_rows_and_one_audit_row(demo):
@@ -72,8 +79,10 @@ def test_the_load_writes_the_counted_rows_and_one_audit_row(demo):
     assert demo.counts["people_outflowregistration"] == OutflowRegistration.objects.count() > 0
     assert demo.counts["people_inflowregistration"] == InflowRegistration.objects.count() > 0
     assert demo.counts["people_child"] == Child.objects.count() > 0
+    assert demo.counts["exchange_message"] == Message.objects.count() > PERSONS
     event = AuditEvent.objects.get(event="demo_load")
     assert event.detail["persons"] == PERSONS
+    assert event.detail["messages"] == demo.counts["exchange_message"]
     assert event.detail["seed"] == SEED
     connection.check_constraints()  # every foreign key points at a row
 
@@ -196,14 +205,115 @@ def test_a_second_load_into_a_filled_registry_is_refused(demo):
 def test_the_command_with_if_empty_adds_nothing_the_second_time(db):
     first = io.StringIO()
     call_command("demo", "--persons", "200", "--seed", "3", "--if-empty", stdout=first)
-    rows = (Person.objects.count(), Migration.objects.count(), AuditEvent.objects.filter(event="demo_load").count())
+    rows = (Person.objects.count(), Migration.objects.count(), Message.objects.count(),
+            AuditEvent.objects.filter(event="demo_load").count())
     second = io.StringIO()
     call_command("demo", "--persons", "200", "--seed", "3", "--if-empty", stdout=second)
-    assert (Person.objects.count(), Migration.objects.count(),
-            AuditEvent.objects.filter(event="demo_load").count()) == rows == (200, rows[1], 1)
+    assert (Person.objects.count(), Migration.objects.count(), Message.objects.count(),
+            AuditEvent.objects.filter(event="demo_load").count()) == rows == (200, rows[1], rows[2], 1)
     assert "已装入演示数据" in first.getvalue()
     assert "未再装入演示数据" in second.getvalue()
     for output in (first.getvalue(), second.getvalue()):
         for account in DEMO_ACCOUNTS:
             assert account.username in output
         assert DEMO_PASSWORD in output
+
+
+# --- the exchange notices the registrations sent ---------------------------------------------------
+
+ANSWER_PERIOD = {kind: datetime.timedelta(days=days) for kind, days in DEFAULT_ANSWER_DAYS.items()}
+
+
+def notices_of(message_type: str) -> dict[tuple, Message]:
+    """The notices of a type, by the person and the moment they were sent."""
+    notices = {}
+    for message in Message.objects.filter(message_type=message_type):
+        key = (message.person_id, message.created_at)
+        assert key not in notices, "two notices about one person at one moment"
+        notices[key] = message
+    return notices
+
+
+def person_facts(person) -> dict:
+    return {"id_number": person.id_number, "name": person.name, "sex": person.sex, "birth_date": person.birth_date,
+            "household_code": person.household_jurisdiction_id}
+
+
+def test_every_arrival_told_the_household_township_when_it_was_registered(demo):
+    notices = notices_of(MessageType.INFLOW_NOTICE)
+    inflows = InflowRegistration.objects.select_related("migration__person")
+    assert len(notices) == inflows.count()
+    for inflow in inflows:
+        person = inflow.migration.person
+        notice = notices[(person.pk, inflow.created_at)]
+        assert notice.sender_code == township_of(inflow.residence_jurisdiction_id)
+        assert notice.receiver_code == township_of(person.household_jurisdiction_id)
+        # What exchange.notices would have sent, through the same schema.
+        assert notice.payload == validate_payload(MessageType.INFLOW_NOTICE, {
+            **person_facts(person), "residence_code": inflow.residence_jurisdiction_id,
+            "residence_address": inflow.address, "arrival_date": inflow.arrival_date,
+            "residence_type": inflow.residence_type,
+        })
+        assert notice.deadline == notice.created_at + ANSWER_PERIOD[MessageType.INFLOW_NOTICE]
+        assert notice.delivered_at == notice.created_at
+
+
+def test_every_departure_to_a_known_place_told_that_place_and_the_others_nobody(demo):
+    notices = notices_of(MessageType.OUTFLOW_NOTICE)
+    outflows = OutflowRegistration.objects.select_related("migration__person")
+    assert outflows.filter(destination_jurisdiction__isnull=True).exists()
+    assert len(notices) == outflows.filter(destination_jurisdiction__isnull=False).count() > 0
+    for outflow in outflows.filter(destination_jurisdiction__isnull=False):
+        person = outflow.migration.person
+        notice = notices[(person.pk, outflow.created_at)]
+        assert notice.sender_code == township_of(outflow.migration.origin_jurisdiction_id)
+        assert notice.receiver_code == township_of(outflow.destination_jurisdiction_id)
+        assert notice.payload == validate_payload(MessageType.OUTFLOW_NOTICE, {
+            **person_facts(person), "departure_date": outflow.departure_date,
+            "destination_code": outflow.destination_jurisdiction_id,
+            "destination_address": outflow.destination_address, "reason": outflow.reason,
+            "contact_phone": outflow.contact_phone,
+        })
+        assert notice.deadline == notice.created_at + ANSWER_PERIOD[MessageType.OUTFLOW_NOTICE]
+
+
+def test_an_answered_notice_points_to_the_feedback_sent_back_when_it_was_answered(demo):
+    start_of_today = _start_of_today()
+    notices = Message.objects.exclude(message_type=MessageType.FEEDBACK)
+    answers = {m.pk: m for m in Message.objects.filter(message_type=MessageType.FEEDBACK)}
+    answered = notices.filter(answered_at__isnull=False)
+    assert len(answers) == answered.count() > 0
+    for notice in answered:
+        answer = answers.pop(notice.answer_id)
+        assert notice.status == MessageStatus.ANSWERED
+        assert (answer.sender_code, answer.receiver_code) == (notice.receiver_code, notice.sender_code)
+        assert answer.in_reply_to == notice.pk
+        assert answer.person_id == notice.person_id
+        assert answer.created_at == notice.answered_at == notice.read_at
+        assert notice.created_at < notice.answered_at < start_of_today
+        assert answer.deadline is None
+        assert answer.payload == validate_payload(MessageType.FEEDBACK, answer.payload)
+    for notice in notices.filter(answered_at__isnull=True):
+        assert (notice.status, notice.answer_id, notice.read_at) == (MessageStatus.DELIVERED, None, None)
+
+
+def test_notices_are_mostly_answered_in_time_some_late_some_overdue_and_recent_ones_still_open(demo):
+    notices = with_current_status(Message.objects.exclude(message_type=MessageType.FEEDBACK))
+    total = notices.count()
+    # Answered, overdue (unanswered past the deadline) and still open (unanswered, within it).
+    statuses = dict(notices.values_list("current_status").annotate(n=Count("pk")))
+    assert set(statuses) == {MessageStatus.ANSWERED, MessageStatus.OVERDUE, MessageStatus.DELIVERED}
+    late = notices.filter(answered_at__gt=F("deadline")).count()
+    assert 0 < late < total * 0.25
+    assert statuses[MessageStatus.ANSWERED] - late > total * 0.7
+
+
+def test_demo_officers_find_notices_in_their_inboxes(demo):
+    # Arrivals are notified to the origin township; departures, to the county the form names.
+    for username in ("origin-township", "dest-county"):
+        officer = RoleAssignment.objects.get(user__username=username).user
+        assert list_inbox(user=officer).exists(), username
+
+
+def _start_of_today() -> datetime.datetime:
+    return datetime.datetime.combine(datetime.date.today(), datetime.time(), tzinfo=timezone.get_current_timezone())

@@ -3,6 +3,7 @@ import re
 
 from django.core.management import call_command
 
+from huiliu.demo.benchmark import run_demo_benchmark
 from huiliu.people.models import Person
 
 
@@ -13,5 +14,12 @@ def test_bench_demo_loads_a_scratch_database_and_ends_with_a_machine_readable_li
     assert re.fullmatch(r"demo persons=300 seconds=\d+\.\d\d reference_rows_per_second=\d+", lines[-1])
     assert any(line.startswith("参照") for line in lines)
     assert any(line.startswith("人员与流动") for line in lines)
+    assert any(re.match(r"交换率：省 37 一年\s+\d+\.\d{3}\s+[\d,]+", line) for line in lines)
     # The configured database is left as it was.
     assert not Person.objects.exists()
+
+
+def test_the_rates_benchmark_times_raw_sql_counting_the_same_notices(db):
+    result = run_demo_benchmark(persons=300)
+    assert result.rates.messages == result.rates.reference_messages > 0
+    assert result.rates.seconds > 0

@@ -1,8 +1,10 @@
 import datetime
+import json
 import uuid
 
 from huiliu.demo.places import build_tree, tree_shape
 from huiliu.demo.population import TABLES, Plan, generate
+from huiliu.exchange.payloads import validate_payload
 
 TODAY = datetime.date(2026, 3, 1)
 
@@ -38,6 +40,17 @@ def test_keys_are_random_version_4_uuids_that_come_out_in_order():
         assert len(set(keys)) == len(keys)
         # Ascending, but for at most one wrap from the top of the range to its bottom.
         assert sum(a > b for a, b in zip(keys, keys[1:])) <= 1, table
+
+
+def test_every_message_payload_is_json_that_its_schema_takes_as_it_is():
+    columns = [column for column, _nullable in TABLES["exchange_message"]]
+    kinds = set()
+    for line in lines_of(list(generate(plan())), "exchange_message"):
+        message = dict(zip(columns, line.split("\t")))
+        payload = json.loads(message["payload"])
+        assert validate_payload(message["message_type"], payload) == payload
+        kinds.add(message["message_type"])
+    assert kinds == {"inflow_notice", "outflow_notice", "feedback"}
 
 
 def test_persons_come_out_in_id_number_order():

@@ -1,5 +1,6 @@
 """Demo data and benchmarks: a deterministic synthetic population over real counties,
-written in bulk, and the `huiliu bench` figures measured on it.
+with the exchange notices its registrations sent and their answers, written in bulk,
+and the `huiliu bench` figures measured on it.
 
 It sits above every domain app and writes its rows directly in bulk (never through
 model instances), because a million persons must load in well under two minutes;

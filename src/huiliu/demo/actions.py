@@ -12,6 +12,8 @@ from huiliu.accounts.actions import create_user
 from huiliu.accounts.models import Role, RoleAssignment
 from huiliu.audit.actions import record_event
 from huiliu.core.errors import ValidationFailed
+from huiliu.exchange.actions import answer_days
+from huiliu.exchange.models import MessageType
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.actions import load_standard_divisions
 from huiliu.jurisdictions.models import Jurisdiction
@@ -75,6 +77,9 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
               today: datetime.date | None = None, in_child: bool | None = None) -> DemoLoad:
     """Fill an empty registry with a synthetic population, the demo villages and the demo accounts.
 
+    With the population come the inflow and outflow notices its registrations sent, and
+    the feedback that answered most of them.
+
     The same size, seed and day give the same rows. Everything is written in one
     transaction, with one audit row for the load. Phases timed in `seconds`: divisions,
     places, accounts, population (of which writing and waiting for the generator),
@@ -97,7 +102,9 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
     plan = Plan(
         persons=persons, seed=seed, today=today, tree=tree, moved_on_note=moved_on_note,
         null=writer.null, time_suffix=writer.time_suffix,
-        utc_offset_seconds=int(_local_midnight(today).utcoffset().total_seconds()),
+        utc_offset_seconds=int(local_midnight(today).utcoffset().total_seconds()),
+        inflow_answer_days=answer_days(MessageType.INFLOW_NOTICE),
+        outflow_answer_days=answer_days(MessageType.OUTFLOW_NOTICE),
     )
     if in_child is None:
         in_child = pipeline.can_fork() and persons >= CHILD_PROCESS_FROM
@@ -131,6 +138,7 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
                                  "outflows": counts["people_outflowregistration"],
                                  "inflows": counts["people_inflowregistration"],
                                  "children": counts["people_child"],
+                                 "messages": counts["exchange_message"],
                                  "jurisdictions": counts["jurisdictions_jurisdiction"],
                                  "accounts": counts["accounts"]})
             clock = time.perf_counter()
@@ -194,7 +202,8 @@ def _create_demo_accounts(acting_user, tree) -> int:
     return created
 
 
-def _local_midnight(day: datetime.date) -> datetime.datetime:
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The moment the day begins where the offices are."""
     return datetime.datetime.combine(day, datetime.time(), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 

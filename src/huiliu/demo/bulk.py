@@ -78,18 +78,20 @@ def _insert_statement(table: str, layout: Layout) -> str:
     return f'INSERT INTO "{table}" ({_column_list(layout)}) VALUES ({values})'
 
 
-# Indexes whose keys arrive in random order (names, destinations, dates): on SQLite,
-# building them once from sorted keys after the load takes the work off the writer,
-# which is the slower half of the pipeline. The others grow near their end and stay:
-# the generated UUIDs ascend (see population._ascending_ids), status and the
-# always-empty registered_by have a handful of values, and persons come out county by
-# county, so household places and origins arrive a few hundred villages at a time.
-# Unique indexes always stay.
+# Indexes whose keys arrive in random order (names, destinations, dates, the offices
+# messages go between), named by their first column: on SQLite, building them once
+# from sorted keys after the load takes the work off the writer, which is the slower
+# half of the pipeline. The others grow near their end and stay: the generated UUIDs
+# ascend (see population._ascending_ids), and so do the persons and notices that
+# messages point to; status and the always-empty registered_by and sent_by have a
+# handful of values; and persons come out county by county, so household places and
+# origins arrive a few hundred villages at a time. Unique indexes always stay.
 DEFERRED_INDEX_COLUMNS = {
     "people_person": {"name", "residence_jurisdiction_id"},
     "people_migration": {"destination_jurisdiction_id"},
     "people_inflowregistration": {"arrival_date", "residence_jurisdiction_id"},
     "people_outflowregistration": {"destination_jurisdiction_id"},
+    "exchange_message": {"receiver_code", "sender_code", "deadline"},
 }
 
 
@@ -100,7 +102,8 @@ def sqlite_load_settings(persons: int):
     A rollback journal instead of the write-ahead log: the new pages are written once,
     into the database file, instead of into the log and then again into the file (on
     a fresh database there is almost nothing to journal). A page cache that holds the
-    new indexes. No foreign-key lookups: the generated rows reference only rows written
+    ends of the indexes that grow in place, but not the whole database (see _cache_kib).
+    No foreign-key lookups: the generated rows reference only rows written
     in the same load, which the tests check with PRAGMA foreign_key_check. The journal
     mode, foreign keys and temporary storage can only be switched outside a transaction,
     so inside one (as in a test) they stay as they are; when another connection holds
@@ -137,8 +140,16 @@ def sqlite_load_settings(persons: int):
 
 
 def _cache_kib(persons: int) -> int:
-    """About 2 KiB of pages a person with their moves and children, within a quarter of the memory."""
-    wanted = 200_000 + 2 * persons
+    """About 1 KiB of pages a person, within a quarter of the memory.
+
+    A person with their moves, children and notices takes about 3.5 KiB of the file. A
+    cache that held it all would hand every page to the operating system at the commit,
+    to be written out while the load waits (13 s of a million persons' load, against
+    3.5 s with this cache): smaller, it spills pages during the load, which the system
+    writes back meanwhile. The indexes that grow in place only touch their ends, and
+    the deferred ones are sorted in temporary storage, which the load keeps in memory.
+    """
+    wanted = 200_000 + persons
     try:
         memory_kib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1024
     except (AttributeError, ValueError, OSError):
@@ -161,7 +172,7 @@ def deferred_indexes():
     for table, columns in DEFERRED_INDEX_COLUMNS.items():
         for name, unique, *_rest in (row[1:] for row in raw.execute(f'PRAGMA index_list("{table}")')):
             indexed = [row[2] for row in raw.execute(f'PRAGMA index_info("{name}")')]
-            if not unique and len(indexed) == 1 and indexed[0] in columns:
+            if not unique and indexed and indexed[0] in columns:
                 sql = raw.execute("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,))
                 definitions.append((name, sql.fetchone()[0]))
     for name, _sql in definitions:

@@ -4,10 +4,15 @@ Generation and writing each take about half the work; on two cores they overlap.
 child process only computes: it never touches the database connection it inherits, and
 it leaves through multiprocessing's own exit, which does not close inherited connections.
 The chunks come back in order, so the rows written are the same as in one process.
+
+A chunk is tens of megabytes of text, and taking it in through the pipe is not free: a
+thread takes in the next chunk while the writer writes this one (the database drivers
+let go of the GIL while the database works).
 """
 
 import multiprocessing
 import queue as queues
+import threading
 import time
 import traceback
 from collections.abc import Iterator
@@ -46,6 +51,8 @@ class Production:
     times: GeneratorTimes = field(default_factory=GeneratorTimes)
     _process: multiprocessing.Process | None = None
     _queue: object = None
+    _receiver: threading.Thread | None = None
+    _stopping: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> "Production":
         """Begin generating (in the child, at once; in this process, when the chunks are asked for)."""
@@ -72,9 +79,13 @@ class Production:
             yield chunk
 
     def _chunks_from_child(self) -> Iterator[dict]:
+        received = queues.Queue(maxsize=1)
+        self._receiver = threading.Thread(target=self._receive, args=(received,), name="huiliu-demo-receiver",
+                                          daemon=True)
+        self._receiver.start()
         while True:
             waiting = time.perf_counter()
-            item = self._next_item()
+            item = received.get()
             self.times.waited_seconds += time.perf_counter() - waiting
             if isinstance(item, _Done):
                 self.times.cpu_seconds = item.cpu_seconds
@@ -82,14 +93,38 @@ class Production:
                 return
             if isinstance(item, _Failed):
                 raise RuntimeError("the demo generator failed:\n" + item.trace)
+            if isinstance(item, BaseException):
+                raise item
             yield item
 
+    def _receive(self, received: queues.Queue) -> None:
+        """In the receiving thread: pass on each item from the child, up to the last or a failure, unless stopped."""
+        last = False
+        while not last and not self._stopping.is_set():
+            try:
+                item = self._next_item()
+            except BaseException as error:  # handed to the writer, who raises it
+                item = error
+            last = isinstance(item, (_Done, _Failed, BaseException))
+            while not self._stopping.is_set():
+                try:
+                    received.put(item, timeout=0.5)
+                    break
+                except queues.Full:
+                    continue
+
     def stop(self) -> None:
-        """End the child process if it is still running (after a failure on the writing side)."""
+        """End the child process and the receiving thread if still running (after a failure on the writing side)."""
+        self._stopping.set()
         if self._process is not None:
             if self._process.is_alive():
                 self._process.terminate()
             self._process.join()
+            if self._receiver is not None:
+                # It notices the stop or the child's end within a second, unless the child died halfway
+                # through sending a chunk: then it waits for the rest forever, and, being a daemon, ends
+                # with this process.
+                self._receiver.join(timeout=5)
             self._queue.close()
             self._process = None
 

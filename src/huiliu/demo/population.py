@@ -1,4 +1,5 @@
-"""The synthetic population: persons, their moves with the outflow and inflow registrations, their children.
+"""The synthetic population: persons, their moves with the outflow and inflow registrations, their children,
+and the exchange notices those registrations sent, with their answers.
 
 Pure computation, no database: `generate` yields the rows chunk by chunk as lines of text
 in the column order of `TABLES`, for a writer to put into the database in bulk. The same
@@ -8,10 +9,13 @@ The rows keep the invariants the people actions keep: valid ID numbers whose bir
 and sex agree with the person, at most one open move per person, a person's residence
 that follows from their last move (away: unknown; arrived: the inflow's village;
 returned: the household place), a move ended as "moved on" when the person registered
-somewhere new, dates never in the future nor before birth.
+somewhere new, dates never in the future nor before birth. The notices are the ones
+exchange.notices sends for each registration, sent when it was registered, with the
+deadline the answer period gives; an answer, when there is one, comes later, never in
+the future, and closes its notice as exchange.actions.answer_message does.
 
-It is written for speed (a million persons, with 3.7 million rows around them, in about
-twenty seconds): draws are `random()` indexing into pre-expanded pools, dates are looked
+It is written for speed (a million persons, with 3.7 million rows around them and 3 million
+messages, in about thirty seconds): draws are `random()` indexing into pre-expanded pools, dates are looked
 up as text, whatever depends only on the birth day is worked out once per day, and the
 hot loop uses local names only.
 """
@@ -20,6 +24,8 @@ import datetime
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from huiliu.exchange.models import DEFAULT_ANSWER_DAYS, MessageType
 
 from . import names
 from .places import FIRST_COUNTY_WEIGHT, DemoTree
@@ -58,6 +64,12 @@ TABLES = {
     "people_child": (
         ("id", False), ("created_at", False), ("updated_at", False), ("name", False), ("sex", False),
         ("birth_date", False), ("parent_id", False),
+    ),
+    "exchange_message": (
+        ("id", False), ("message_type", False), ("sender_code", False), ("receiver_code", False),
+        ("origin_deployment", False), ("person_id", True), ("payload", False), ("created_at", False),
+        ("deadline", True), ("status", False), ("delivered_at", True), ("read_at", True), ("answered_at", True),
+        ("in_reply_to", True), ("answer_id", True), ("sent_by_id", True), ("updated_at", False),
     ),
 }
 # Parents before children, so that a writer checking foreign keys as it goes never waits.
@@ -102,6 +114,23 @@ _UUID_CLEAR = ~((0xC000 << 48) | (0xF000 << 64)) & (2**80 - 1)
 _UUID_SET = (0x8000 << 48) | (4 << 76)
 _WINDOW_DAYS = 3 * 365  # moves happen over the last three years
 _RECENT_ARRIVALS = 0.03  # share of current arrivals made this month, over and above the even spread
+# How offices answer the notices sent to them: most within the answer period, some late (up to
+# _LATE_DAYS after the deadline), a few never. Each office keeps its own habits, between a
+# quarter and seven quarters of these shares, so that offices rank differently in the rates.
+_NEVER_ANSWERED = 0.04
+_ANSWERED_LATE = 0.12
+_LATE_DAYS = 60
+# Feedback payloads (exchange.payloads.Feedback) as JSON text: an origin nearly always knows its
+# person; a destination named on an outflow form often has not met them yet.
+_CONFIRMED = '{"result": "confirmed", "note": ""}'
+_FEEDBACK = {
+    MessageType.INFLOW_NOTICE: (
+        (_CONFIRMED, 24), ('{"result": "corrected", "note": "户籍地址已按户口簿更正"}', 1),
+    ),
+    MessageType.OUTFLOW_NOTICE: (
+        (_CONFIRMED, 7), ('{"result": "unknown", "note": "尚未在本辖区找到本人，继续核查"}', 1),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -115,10 +144,13 @@ class Plan:
     null: str = ""  # how the writer spells NULL in a line
     time_suffix: str = ""  # appended to timestamps, e.g. "+00" for PostgreSQL's COPY
     utc_offset_seconds: int = 8 * 3600  # of the local time zone, where office hours are kept
+    # Days to answer an inflow and an outflow notice (exchange.actions.answer_days).
+    inflow_answer_days: int = DEFAULT_ANSWER_DAYS[MessageType.INFLOW_NOTICE]
+    outflow_answer_days: int = DEFAULT_ANSWER_DAYS[MessageType.OUTFLOW_NOTICE]
 
 
 def generate(plan: Plan) -> Iterator[dict[str, str]]:
-    """Yield the population's rows, `plan.chunk_size` persons (with their moves and children) at a time.
+    """Yield the population's rows, `plan.chunk_size` persons (with their moves, children and notices) at a time.
 
     Each chunk maps a table to its lines (see TABLES), joined by newlines.
     """
@@ -134,9 +166,10 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
     today_ord = plan.today.toordinal()
     month_start_ord = plan.today.replace(day=1).toordinal()
     window_start = today_ord - _WINDOW_DAYS
-    # Every date the rows hold lies between the oldest birth and today: look them up as text.
+    # Every date the rows hold lies between the oldest birth and the last deadline: look them up as text.
     first_ord = today_ord - 72 * 366
-    date_texts = [datetime.date.fromordinal(o).isoformat() for o in range(first_ord, today_ord + 2)]
+    last_ord = today_ord + 2 + max(plan.inflow_answer_days, plan.outflow_answer_days)
+    date_texts = [datetime.date.fromordinal(o).isoformat() for o in range(first_ord, last_ord)]
     # Registrations happen in office hours, local time, and are stored in UTC; today's are
     # stamped at the local midnight that began it, so that no stamp lies in the future
     # and the rows do not depend on the hour of the load.
@@ -250,12 +283,16 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
     new_inflow_id = _ascending_ids(seed, "inflow", plan.persons * 1.05)
     new_child_id = _ascending_ids(seed, "child", plan.persons * 0.85)
     positions = _ascending_uniforms(random.Random(f"huiliu-demo:{seed}:order"), plan.persons)
+    notice = _notices(plan, date_texts, first_ord, times)
+    inflow_notice, outflow_notice = MessageType.INFLOW_NOTICE.value, MessageType.OUTFLOW_NOTICE.value
+    inflow_days, outflow_days = plan.inflow_answer_days, plan.outflow_answer_days
 
     persons: list[str] = []
     migrations: list[str] = []
     outflows: list[str] = []
     inflows: list[str] = []
     children: list[str] = []
+    messages: list[str] = []
     showcase_pending = True
     county_index = day_index = 0
     bucket_day = bucket_county = -1
@@ -308,6 +345,9 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
         created_ord = window_start - int(r() * 365)  # registered at home before any move
         first_stamp = updated_text = None
         if ending != "home":
+            # What every notice about this person says first (exchange.payloads._AboutPerson), as JSON.
+            about = (f'"id_number": "{id_number}", "name": "{name}", "sex": "{sex}", "birth_date": "{birth_text}", '
+                     f'"household_code": {household}')
             open_end = ending == "away" or ending == "arrived"
             earlier = earlier_counts[int(r() * len(earlier_counts))]
             showcase = showcase_pending and ending == "arrived" and not earlier
@@ -385,11 +425,19 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
                     address = village_name + buildings[int(r() * 40)] + rooms[int(r() * len(rooms))]
                     inflow_text = stamp(registered)
                     stamps = [inflow_text]
+                    arrival_text = date_texts[arrival - first_ord]
                     inflows.append(
-                        f"{new_inflow_id()}\t{inflow_text}\t{inflow_text}\t{date_texts[arrival - first_ord]}\t"
+                        f"{new_inflow_id()}\t{inflow_text}\t{inflow_text}\t{arrival_text}\t"
                         f"{address}\t{residence_type}\t{landlord}\t{date_texts[registered - first_ord]}\t{name}\t"
                         f"{null}\t{village}\t{migration_id}"
                     )
+                    # From the township of residence to the household township (notices.township_of).
+                    messages.append(notice(
+                        inflow_notice, village - village % 1000, household - household % 1000, person_id,
+                        f'{{{about}, "residence_code": {village}, "residence_address": "{address}", '
+                        f'"arrival_date": "{arrival_text}", "residence_type": "{residence_type}"}}',
+                        inflow_text, registered, inflow_days,
+                    ))
                 else:
                     stamps = []
                     last_village = None
@@ -422,12 +470,27 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
                     outflow_text = stamp(outflow_ord)
                     stamps.append(outflow_text)
                     employer = firms[destination_index][int(r() * 120)] if has_inflow and r() < 0.55 else ""
+                    departure_text = date_texts[departure - first_ord]
+                    destination_address = place_texts.get(outflow_destination, "")
+                    reason = reasons[int(r() * len(reasons))]
                     outflows.append(
-                        f"{new_outflow_id()}\t{outflow_text}\t{outflow_text}\t{date_texts[departure - first_ord]}\t"
-                        f"{place_texts.get(outflow_destination, '')}\t{reasons[int(r() * len(reasons))]}\t"
+                        f"{new_outflow_id()}\t{outflow_text}\t{outflow_text}\t{departure_text}\t"
+                        f"{destination_address}\t{reason}\t"
                         f"{jobs[int(r() * len(jobs))]}\t{employer}\t{liaison}\t{liaison_phone}\t{contact}\t"
                         f"{contact_phone}\t{outflow_destination}\t{migration_id}\t{null}"
                     )
+                    if outflow_destination != null:
+                        # From the household township to the destination's township, or to the county or
+                        # city office when the form names no more than that (notices.township_of).
+                        messages.append(notice(
+                            outflow_notice, household - household % 1000,
+                            outflow_destination - outflow_destination % 1000, person_id,
+                            f'{{{about}, "departure_date": "{departure_text}", '
+                            f'"destination_code": {outflow_destination}, '
+                            f'"destination_address": "{destination_address}", "reason": "{reason}", '
+                            f'"contact_phone": "{contact_phone}"}}',
+                            outflow_text, outflow_ord, outflow_days,
+                        ))
                 if end is None:
                     note, ended_text = "", null
                 else:
@@ -488,18 +551,78 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
             f"{status}\t{spouse_name}\t\t{household}\t{residence}"
         )
         if len(persons) >= plan.chunk_size:
-            yield _chunk(persons, migrations, outflows, inflows, children)
-            persons, migrations, outflows, inflows, children = [], [], [], [], []
+            yield _chunk(persons, migrations, outflows, inflows, children, messages)
+            persons, migrations, outflows, inflows, children, messages = [], [], [], [], [], []
     if persons:
-        yield _chunk(persons, migrations, outflows, inflows, children)
+        yield _chunk(persons, migrations, outflows, inflows, children, messages)
 
 
-def _chunk(persons, migrations, outflows, inflows, children) -> dict[str, str]:
+def _chunk(persons, migrations, outflows, inflows, children, messages) -> dict[str, str]:
     return {
         "people_person": "\n".join(persons), "people_migration": "\n".join(migrations),
         "people_outflowregistration": "\n".join(outflows), "people_inflowregistration": "\n".join(inflows),
-        "people_child": "\n".join(children),
+        "people_child": "\n".join(children), "exchange_message": "\n".join(messages),
     }
+
+
+def _notices(plan: Plan, date_texts: list[str], first_ord: int, times: list[tuple[int, str]]):
+    """A maker of notice lines: the notice as sent, and, when it has been answered, the feedback after it.
+
+    Its draws come from a generator of their own, so that the notices leave the persons'
+    rows as they would be without them.
+    """
+    rng = random.Random(f"huiliu-demo:{plan.seed}:messages")
+    m = rng.random
+    null, suffix = plan.null, plan.time_suffix
+    today_ord = plan.today.toordinal()
+    n_times = len(times)
+    date_index = {text: i for i, text in enumerate(date_texts)}
+    # Some 0.9 inflow and 0.65 outflow notices a person, nearly all answered: three rows a person.
+    new_id = _ascending_ids(plan.seed, "message", plan.persons * 3.2)
+    feedback = {kind.value: names.expand(pool) for kind, pool in _FEEDBACK.items()}
+    # (never answered, never or late) by receiving township: the offices of the demo tree.
+    offices = random.Random(f"huiliu-demo:{plan.seed}:offices")
+    habits = {}
+    for county in [*plan.tree.sending, *plan.tree.receiving]:
+        for village, _name in county.villages:
+            if village - village % 1000 not in habits:
+                diligence = 0.25 + 1.5 * offices.random()
+                never = _NEVER_ANSWERED * diligence
+                habits[village - village % 1000] = (never, never + _ANSWERED_LATE * diligence)
+    usual = (_NEVER_ANSWERED, _NEVER_ANSWERED + _ANSWERED_LATE)
+
+    def notice(message_type: str, sender: int, receiver: int, person_id: str, payload: str, created: str,
+               created_ord: int, days: int) -> str:
+        notice_id = new_id()
+        # Exactly `days` after the sending, to the second, as actions._write sets it.
+        deadline = date_texts[date_index[created[:10]] + days] + created[10:]
+        never, late = habits.get(receiver, usual)
+        draw = m()
+        if draw < never:
+            answer_ord = today_ord
+        elif draw < late:
+            answer_ord = created_ord + days + int(m() * m() * _LATE_DAYS)
+        else:
+            answer_ord = created_ord + int(m() * m() * days)  # most answers come in the first days
+        if answer_ord < today_ord:
+            shift, time_text = times[int(m() * n_times)]
+            answered = date_texts[answer_ord + shift - first_ord] + " " + time_text + suffix
+            if answered <= created:  # the same day, before it came: the next day instead
+                answer_ord += 1
+                answered = date_texts[answer_ord + shift - first_ord] + " " + time_text + suffix
+        # Answers are dated before today, so that none lies in the future whatever the hour of the load;
+        # a notice whose answer would come later is still open, or overdue.
+        if answer_ord >= today_ord:
+            return (f"{notice_id}\t{message_type}\t{sender}\t{receiver}\t\t{person_id}\t{payload}\t{created}\t"
+                    f"{deadline}\tdelivered\t{created}\t{null}\t{null}\t{null}\t{null}\t{null}\t{created}")
+        answer_id = new_id()
+        pool = feedback[message_type]
+        return (f"{notice_id}\t{message_type}\t{sender}\t{receiver}\t\t{person_id}\t{payload}\t{created}\t"
+                f"{deadline}\tanswered\t{created}\t{answered}\t{answered}\t{null}\t{answer_id}\t{null}\t{answered}\n"
+                f"{answer_id}\tfeedback\t{receiver}\t{sender}\t\t{person_id}\t{pool[int(m() * len(pool))]}\t"
+                f"{answered}\t{null}\tdelivered\t{answered}\t{null}\t{null}\t{notice_id}\t{null}\t{null}\t{answered}")
+
+    return notice
 
 
 def _weighted_sum(digits: str, offset: int) -> int:

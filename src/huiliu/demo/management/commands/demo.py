@@ -20,6 +20,7 @@ COUNTS = (
     ("people_outflowregistration", "流出登记"),
     ("people_inflowregistration", "流入登记"),
     ("people_child", "子女"),
+    ("exchange_message", "交换消息"),
     ("jurisdictions_jurisdiction", "乡镇、村"),
     ("accounts", "账号"),
 )
