@@ -25,11 +25,13 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.context import client_address
 from huiliu.audit.models import AuditEvent
 from huiliu.births.models import BirthRegistration, RegistrationStatus
+from huiliu.births.voucher import signed_voucher
 from huiliu.core.identity import mask_id_number, mask_name
 from huiliu.core.ratelimit import allow_public_request
-from huiliu.core.signed_codes import InvalidCode, SignedDocument, decode_document
+from huiliu.core.signed_codes import InvalidCode, SignedDocument, decode_document, encode_document
 from huiliu.jurisdictions.queries import full_names
 
+from .certificate_pdf import signed_certificate
 from .models import CertificateStatus, StatusCertificate
 
 VALID = CertificateStatus.VALID
@@ -101,6 +103,16 @@ def live_status(document: SignedDocument, *, today: datetime.date | None = None)
     # The signed masked ID number must be the row's: a number reused by a restored or foreign database is not this paper.
     return next((verdict for verdict, id_number in rows
                  if verdict is not None and mask_id_number(id_number) == document.id_number_masked), None)
+
+
+def signed_code_of(number: str) -> str | None:
+    """The signed QR text of an issued voucher or certificate with this number, or None; audited."""
+    voucher = next((r for r in _vouchers(number) if r.status == RegistrationStatus.CONFIRMED), None)
+    certificate = next(iter(_certificates(number)), None)
+    document = signed_voucher(voucher) if voucher else signed_certificate(certificate) if certificate else None
+    record_event(actor=None, event="print_code", object_type="document", object_id=number[:64],
+                 outcome=AuditEvent.Outcome.SUCCESS if document else AuditEvent.Outcome.FAILED)
+    return encode_document(document) if document else None
 
 
 def _vouchers(number: str) -> list[BirthRegistration]:

@@ -21,6 +21,7 @@ from huiliu.jurisdictions.queries import full_names
 from huiliu.people.models import Person
 
 from . import bulk, pipeline
+from .documents import issue_demo_documents
 from .places import JURISDICTION_LAYOUT, build_tree
 from .population import TABLE_ORDER, TABLES, Plan
 
@@ -78,13 +79,14 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
     """Fill an empty registry with a synthetic population, the demo villages and the demo accounts.
 
     With the population come the inflow and outflow notices its registrations sent, and
-    the feedback that answered most of them.
+    the feedback that answered most of them; then a few certificates, proxy applications
+    and birth registrations made through the real actions (`documents`).
 
     The same size, seed and day give the same rows. Everything is written in one
     transaction, with one audit row for the load. Phases timed in `seconds`: divisions,
     places, accounts, population (of which writing and waiting for the generator),
     generation (the generator's own time, overlapping), indexes (built after the rows),
-    commit, total.
+    commit, documents, total.
     """
     started = time.perf_counter()
     if Person.objects.exists():
@@ -146,6 +148,9 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
         seconds["commit"] = time.perf_counter() - clock
     finally:
         production.stop()
+    clock = time.perf_counter()
+    counts.update(issue_demo_documents(today=today))
+    seconds["documents"] = time.perf_counter() - clock
     seconds["total"] = time.perf_counter() - started
     return DemoLoad(loaded=True, logins=demo_logins(), counts=counts, seconds=seconds, in_child=in_child)
 

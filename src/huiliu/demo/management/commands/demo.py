@@ -12,6 +12,7 @@ PHASES = (
     ("population", "人员与流动"),
     ("indexes", "重建索引"),
     ("commit", "提交"),
+    ("documents", "证明与登记"),
     ("total", "合计"),
 )
 COUNTS = (
@@ -21,6 +22,9 @@ COUNTS = (
     ("people_inflowregistration", "流入登记"),
     ("people_child", "子女"),
     ("exchange_message", "交换消息"),
+    ("certificates", "婚育情况证明"),
+    ("proxy_applications", "代办申请"),
+    ("birth_registrations", "生育登记"),
     ("jurisdictions_jurisdiction", "乡镇、村"),
     ("accounts", "账号"),
 )
