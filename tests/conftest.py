@@ -48,6 +48,12 @@ def origin_county_officer(tree):
 
 
 @pytest.fixture
+def origin_township_officer(tree):
+    """An officer of the origin village's township: the household township of the factories' default person."""
+    return f.make_user(Role.TOWNSHIP_OFFICER, f.township(f.ORIGIN_COUNTY), "origin-township")
+
+
+@pytest.fixture
 def destination_village_worker(tree):
     return f.make_user(Role.VILLAGE_WORKER, f.village(f.DESTINATION_COUNTY), "dest-worker")
 
@@ -55,6 +61,12 @@ def destination_village_worker(tree):
 @pytest.fixture
 def destination_county_officer(tree):
     return f.make_user(Role.COUNTY_OFFICER, f.DESTINATION_COUNTY, "dest-county")
+
+
+@pytest.fixture
+def destination_township_officer(tree):
+    """An officer of the destination village's township."""
+    return f.make_user(Role.TOWNSHIP_OFFICER, f.township(f.DESTINATION_COUNTY), "dest-township")
 
 
 @pytest.fixture

@@ -98,7 +98,7 @@ def register_persons(registrar, villages, plans):
         if kind == "home":
             continue
         residence = pick(villages, move[1])
-        if codes.contains(household // 1000 * 1000, residence):
+        if codes.contains(codes.township_of(household), residence):
             continue  # same township: not a migration, the person stays at home
         migration = actions.register_inflow(
             acting_user=registrar, id_number=person.id_number, name=person.name,
@@ -109,7 +109,7 @@ def register_persons(registrar, villages, plans):
             actions.close_migration(acting_user=registrar, migration=migration, outcome=move[2], ended_on=TODAY)
         elif kind == "arrived_twice":
             onward = pick(villages, move[2])
-            if onward != residence and not codes.contains(household // 1000 * 1000, onward):
+            if onward != residence and not codes.contains(codes.township_of(household), onward):
                 actions.register_inflow(
                     acting_user=registrar, id_number=person.id_number, name=person.name, arrival_date=TODAY,
                     residence_code=onward, address="某路 2 号", residence_type="dormitory",

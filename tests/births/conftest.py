@@ -55,11 +55,6 @@ def registration(tree):
 
 
 @pytest.fixture
-def destination_township_officer(tree):
-    return f.make_user(Role.TOWNSHIP_OFFICER, DESTINATION_TOWNSHIP, "dest-township")
-
-
-@pytest.fixture
 def neighbour_village_worker(tree):
     """A worker of the same destination county, in another township: no reach over the family's village."""
     return f.make_user(Role.VILLAGE_WORKER, DESTINATION_NEIGHBOUR_VILLAGE, "dest-neighbour")

@@ -1,6 +1,7 @@
-"""Fixtures for the certificate tests: officers on both sides, a family at home, an arrival, a certificate.
+"""Fixtures for the certificate tests: a family at home, an arrival, a certificate, and officers only these tests use.
 
-Imported by name into each test module (not a conftest.py, which the verification tests of this folder may bring).
+The township officers of both sides are shared, in tests/conftest.py. These are imported by name into each test
+module (not a conftest.py, which the verification tests of this folder may bring).
 """
 
 import datetime
@@ -21,19 +22,9 @@ DESTINATION_TOWNSHIP = f.township(f.DESTINATION_COUNTY)
 
 
 @pytest.fixture
-def origin_township_officer(tree):
-    return f.make_user(Role.TOWNSHIP_OFFICER, ORIGIN_TOWNSHIP, "origin-township")
-
-
-@pytest.fixture
 def other_origin_township_officer(tree):
     """An officer of the same county's other township: not the person's household township."""
     return f.make_user(Role.TOWNSHIP_OFFICER, OTHER_ORIGIN_TOWNSHIP, "other-origin-township")
-
-
-@pytest.fixture
-def destination_township_officer(tree):
-    return f.make_user(Role.TOWNSHIP_OFFICER, DESTINATION_TOWNSHIP, "dest-township")
 
 
 @pytest.fixture

@@ -27,9 +27,7 @@ from .fixtures import (  # noqa: F401
     arrived,
     certificate,
     days_ago,
-    destination_township_officer,
     family,
-    origin_township_officer,
     other_origin_township_officer,
     outsider_officer,
 )

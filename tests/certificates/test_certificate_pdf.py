@@ -16,7 +16,6 @@ from .fixtures import (  # noqa: F401
     ORIGIN_TOWNSHIP,
     certificate,
     family,
-    origin_township_officer,
     own_signing_key,
 )
 

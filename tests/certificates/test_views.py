@@ -18,9 +18,7 @@ from .fixtures import (  # noqa: F401
     application,
     arrived,
     certificate,
-    destination_township_officer,
     family,
-    origin_township_officer,
     outsider_officer,
     own_signing_key,
 )

@@ -16,12 +16,12 @@ from huiliu.core.identity import birth_date_of, make_id_number, sex_of, validate
 from huiliu.demo.actions import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from huiliu.demo.places import RECEIVING_COUNTIES, SENDING_COUNTIES
 from huiliu.exchange.models import DEFAULT_ANSWER_DAYS, Message, MessageStatus, MessageType
-from huiliu.exchange.notices import township_of
 from huiliu.births.models import BirthRegistration
 from huiliu.certificates.models import ProxyApplication, StatusCertificate
 from huiliu.exchange.payloads import validate_payload
 from huiliu.exchange.queries import list_inbox, with_current_status
 from huiliu.jurisdictions import codes
+from huiliu.jurisdictions.codes import township_of
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Child, InflowRegistration, Migration, MigrationStatus, OutflowRegistration, Person
 from huiliu.people.queries import count_jurisdiction_figures
@@ -141,7 +141,7 @@ def test_moves_occur_in_every_state_and_keep_the_rules_of_the_actions(demo):
                 assert move.ended_on >= move.started_on
             if hasattr(move, "inflow"):
                 assert move.destination_jurisdiction_id == move.inflow.residence_jurisdiction_id
-                assert not codes.contains(person.household_jurisdiction_id // 1000 * 1000,
+                assert not codes.contains(township_of(person.household_jurisdiction_id),
                                           move.inflow.residence_jurisdiction_id)
         if not moves:
             assert person.residence_jurisdiction_id == person.household_jurisdiction_id

@@ -5,9 +5,13 @@ path that does not exist, to exercise the missing-browser path), else `chromium`
 else /usr/bin/chromium. Where none is found (or the playwright package is missing) the
 browser tests are skipped with one line in the summary, unless HUILIU_REQUIRE_BROWSER=1
 (CI sets it): then they fail. Playwright's own browser download is never used.
+
+A journey test takes `journey` (a Journey): it opens the tabs, each in a browser of its own and
+logged in through the real form, and checks every page the same way (see Journey.on_page).
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -32,6 +36,7 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 TIMEOUT_MS = 10_000
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _find_chromium() -> str | None:
@@ -77,11 +82,17 @@ def browser(chromium_path):
         playwright.stop()
 
 
+def _new_context(browser, *, accept_downloads: bool = False):
+    """A browser context of its own, as a user in China sees the site: Chinese, Shanghai time, a laptop's screen."""
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                  viewport={"width": 1280, "height": 900}, accept_downloads=accept_downloads)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(TIMEOUT_MS)
+    context = _new_context(browser)
     page = context.new_page()
     yield page
     context.close()
@@ -102,6 +113,72 @@ class Screenshots:
 @pytest.fixture
 def screenshot(browser) -> Screenshots:
     return Screenshots()
+
+
+class Journey:
+    """The tabs of one journey against the live server, each in a browser of its own, and the checks made on each page."""
+
+    def __init__(self, base: str, browser, screenshot: Screenshots):
+        self.base = base
+        self.failed: list[str] = []  # every response of 400 or more, stylesheets included (the favicon probe aside)
+        self._browser = browser
+        self._screenshot = screenshot
+        self._contexts = []
+
+    def open_anonymous(self, *, accept_downloads: bool = False):
+        """A watched page in a browser of its own, with nobody logged in."""
+        context = _new_context(self._browser, accept_downloads=accept_downloads)
+        self._contexts.append(context)
+        tab = context.new_page()
+        self.watch(tab)
+        return tab
+
+    def open_as(self, user, *, tab=None, accept_downloads: bool = False):
+        """A watched page logged in as the user through the real form: in a browser of its own, or in the tab given."""
+        from playwright.sync_api import expect
+
+        if tab is None:
+            tab = self.open_anonymous(accept_downloads=accept_downloads)
+        else:
+            self.watch(tab)
+        tab.goto(f"{self.base}/")
+        tab.fill("input[name=username]", user.username)
+        tab.fill("input[name=password]", f.PASSWORD)
+        tab.click("form.stack button[type=submit]")
+        expect(tab.locator(".topbar .who")).to_contain_text(user.username)
+        return tab
+
+    def watch(self, tab) -> None:
+        """Note in `failed` every response of 400 or more that the tab receives."""
+        tab.on("response", self._note_failure)
+
+    def _note_failure(self, response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            self.failed.append(f"{response.status} {response.url}")
+
+    def on_page(self, tab, label: str, url_pattern) -> None:
+        """The tab is at the page, loaded in Chinese with no failed response so far; its screenshot is taken."""
+        from playwright.sync_api import expect
+
+        expect(tab).to_have_url(url_pattern)
+        expect(tab.locator("html")).to_have_attribute("lang", "zh-Hans")
+        tab.wait_for_load_state("load")
+        self._screenshot(tab, label)
+        assert not self.failed, f"{label}: failed responses {self.failed}"
+        assert CJK.search(tab.locator("main").inner_text())
+
+    def close(self) -> None:
+        for context in self._contexts:
+            context.close()
+        self._contexts.clear()
+
+
+@pytest.fixture
+def journey(live_server, browser, screenshot):
+    """A Journey against the live server; the browsers it opened are closed after the test."""
+    journey = Journey(live_server.url, browser, screenshot)
+    yield journey
+    journey.close()
 
 
 @pytest.fixture

@@ -12,11 +12,10 @@ from huiliu.core.identity import mask_id_number
 from huiliu.core.signed_codes import decode_document, read_qr_image
 from tests import factories as f
 
-from .conftest import ARTIFACTS, TIMEOUT_MS
+from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
 A4_POINTS = (595.28, 841.89)
 
 
@@ -37,34 +36,20 @@ def _field(page, name):
 
 
 def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_the_voucher(
-    live_server, destination_worker, own_signing_key, browser, page, screenshot
+    journey, destination_worker, own_signing_key
 ):
     from playwright.sync_api import expect
 
-    base = live_server.url
+    base = journey.base
     mother_id = f.id_number(f.ORIGIN_COUNTY)
     mother_name = "陈春燕"
-    failed = []  # every response of 400 or more (the browser's favicon probe aside), on any page
-
-    def watch(tab):
-        tab.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-               if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-
-    def on_page(tab, label, url_pattern):
-        expect(tab).to_have_url(url_pattern)
-        expect(tab.locator("html")).to_have_attribute("lang", "zh-Hans")
-        tab.wait_for_load_state("load")
-        screenshot(tab, label)
-        assert not failed, f"{label}: failed responses {failed}"
-        assert CJK.search(tab.locator("main").inner_text())
 
     # --- The family, with no account ---------------------------------------------------------------
-    family = page
-    watch(family)
+    family = journey.open_anonymous()
     family.goto(f"{base}/births/register/")
     expect(family.locator(".topbar .who")).to_have_count(0)  # nobody is logged in
     expect(family.locator(".topbar nav.public")).to_contain_text("证件核验")
-    on_page(family, "birth-public-form", f"{base}/births/register/")
+    journey.on_page(family, "birth-public-form", f"{base}/births/register/")
 
     def fill_declaration(*, birth_date: str):
         family.check("input[name=filed_at][value=residence]")
@@ -87,13 +72,13 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
     expect(_field(family, "birth_date").locator(".errorlist")).to_be_visible()
     expect(_field(family, "expected_birth_date").locator(".errorlist")).to_be_visible()
     expect(family.locator("input[name=mother_name]")).to_have_value(mother_name)
-    on_page(family, "birth-public-form-error", f"{base}/births/register/")
+    journey.on_page(family, "birth-public-form-error", f"{base}/births/register/")
     assert not BirthRegistration.objects.exists()
 
     # Corrected: filed, and the family sees its tracking number and what happens next.
     fill_declaration(birth_date="")
     expect(family.locator("#tracking-number")).to_be_visible()
-    on_page(family, "birth-public-filed", f"{base}/births/register/filed/")
+    journey.on_page(family, "birth-public-filed", f"{base}/births/register/filed/")
     registration = BirthRegistration.objects.get()
     assert family.locator("#tracking-number").inner_text().strip() == registration.tracking_number
     assert registration.channel == "online" and registration.status == RegistrationStatus.SUBMITTED
@@ -104,7 +89,7 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
         family.fill("input[name=id_last_four]", mother_id[-4:])
         family.click("form.stack button[type=submit]")
         expect(family.locator("#track-result")).to_contain_text("陈*燕")
-        on_page(family, label, f"{base}/births/track/")
+        journey.on_page(family, label, f"{base}/births/track/")
         text = family.locator("body").inner_text()
         assert mother_name not in text and mother_id not in text and mask_id_number(mother_id) not in text
         return family.locator("#track-result .status")
@@ -112,16 +97,7 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
     expect(check_progress("birth-public-track-submitted")).to_have_class(re.compile("status-submitted"))
 
     # --- The worker of the village where the family lives ------------------------------------------
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900},
-                                  accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    worker = context.new_page()
-    watch(worker)
-    worker.goto(f"{base}/")
-    worker.fill("input[name=username]", destination_worker.username)
-    worker.fill("input[name=password]", f.PASSWORD)
-    worker.click("form.stack button[type=submit]")
-    expect(worker.locator(".topbar .who")).to_contain_text(destination_worker.username)
+    worker = journey.open_as(destination_worker, accept_downloads=True)
 
     worker.goto(f"{base}/births/")
     rows = worker.locator("main table tbody tr")
@@ -129,20 +105,20 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
     expect(rows.first).to_contain_text(mother_name)
     expect(rows.first).to_contain_text(mask_id_number(mother_id))
     expect(worker.locator("main table")).not_to_contain_text(mother_id)
-    on_page(worker, "birth-worker-list", f"{base}/births/")
+    journey.on_page(worker, "birth-worker-list", f"{base}/births/")
 
     rows.first.locator(f"a[href='/births/{registration.pk}/']").click()
     expect(worker.locator("dl.facts")).to_contain_text(mother_id)
     # Not in the registry: a note for the worker, and the confirm button all the same.
     expect(worker.locator("ul.notes li")).to_have_count(1)
-    on_page(worker, "birth-worker-detail", f"{base}/births/{registration.pk}/")
+    journey.on_page(worker, "birth-worker-detail", f"{base}/births/{registration.pk}/")
 
     worker.click(f"form[action='/births/{registration.pk}/confirm/'] button[type=submit]")
     expect(worker.locator("ul.messages li")).to_have_count(1)
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CONFIRMED
     expect(worker.locator("dl.facts")).to_contain_text(registration.voucher_number)
-    on_page(worker, "birth-worker-confirmed", f"{base}/births/{registration.pk}/")
+    journey.on_page(worker, "birth-worker-confirmed", f"{base}/births/{registration.pk}/")
 
     with worker.expect_download() as download_info:
         worker.click(f"a[href='/births/{registration.pk}/voucher.pdf']")
@@ -168,7 +144,6 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
     decoded = decode_document(read_qr_image(scan.getvalue()))
     assert decoded.kind == "voucher" and decoded.number == registration.voucher_number
     assert decoded.holder == "陈*燕" and decoded.id_number_masked == mask_id_number(mother_id)
-    context.close()
 
     # --- The family sees it confirmed ---------------------------------------------------------------
     expect(check_progress("birth-public-track-confirmed")).to_have_class(re.compile("status-confirmed"))

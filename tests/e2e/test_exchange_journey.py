@@ -13,51 +13,20 @@ from tests import factories as f
 
 pytestmark = pytest.mark.browser
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
-
 
 def test_an_arrival_notice_is_answered_by_the_origin_and_seen_answered_at_the_destination(
-    live_server, destination_worker, browser, page, screenshot
+    journey, destination_worker, page
 ):
     from playwright.sync_api import expect
 
-    from .conftest import TIMEOUT_MS
-
-    base = live_server.url
+    base = journey.base
     origin_officer = f.make_user(Role.TOWNSHIP_OFFICER, f.township(f.ORIGIN_COUNTY), "e2e-origin-township")
     destination_officer = f.make_user(Role.TOWNSHIP_OFFICER, f.township(f.DESTINATION_COUNTY), "e2e-dest-township")
     number = f.id_number(f.ORIGIN_COUNTY)
     name = "张秋菊"
-    failed = []  # every response of 400 or more (the browser's favicon probe aside), on any of the pages
-
-    def open_as(user):
-        """A page in a browser of its own, logged in as the user through the real form."""
-        if user is destination_worker:
-            tab = page
-        else:
-            context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                          viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(TIMEOUT_MS)
-            tab = context.new_page()
-        tab.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-               if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-        tab.goto(f"{base}/")
-        tab.fill("input[name=username]", user.username)
-        tab.fill("input[name=password]", f.PASSWORD)
-        tab.click("form.stack button[type=submit]")
-        expect(tab.locator(".topbar .who")).to_contain_text(user.username)
-        return tab
-
-    def on_page(tab, label, url_pattern):
-        expect(tab).to_have_url(url_pattern)
-        expect(tab.locator("html")).to_have_attribute("lang", "zh-Hans")
-        tab.wait_for_load_state("load")
-        screenshot(tab, label)
-        assert not failed, f"{label}: failed responses {failed}"
-        assert CJK.search(tab.locator("main").inner_text())
 
     # The destination's village worker registers the arrival in the browser: the notice goes by itself.
-    worker = open_as(destination_worker)
+    worker = journey.open_as(destination_worker, tab=page)
     worker.click("nav a[href='/arrivals/new/']")
     worker.fill("input[name=id_number]", number)
     worker.fill("input[name=name]", name)
@@ -73,30 +42,30 @@ def test_an_arrival_notice_is_answered_by_the_origin_and_seen_answered_at_the_de
     Message.objects.filter(pk=notice.pk).update(deadline=timezone.now() - datetime.timedelta(days=2))
 
     # The destination township sees on its home page that the origin is late.
-    destination = open_as(destination_officer)
+    destination = journey.open_as(destination_officer)
     alert = destination.locator("section.notice-bar a[href='/exchange/outbox/?status=overdue']")
     expect(alert).to_contain_text("1")
-    on_page(destination, "exchange-home-destination-overdue", f"{base}/")
+    journey.on_page(destination, "exchange-home-destination-overdue", f"{base}/")
 
     # The origin township officer sees the overdue notice on the home page and follows it to the inbox.
-    origin = open_as(origin_officer)
+    origin = journey.open_as(origin_officer)
     expect(origin.locator("section.notice-bar a[href='/exchange/?status=overdue']")).to_contain_text("1")
     expect(origin.locator(".exchange-figures .figure.alarm").first).to_contain_text("1")
-    on_page(origin, "exchange-home-origin-overdue", f"{base}/")
+    journey.on_page(origin, "exchange-home-origin-overdue", f"{base}/")
     origin.click("section.notice-bar a[href='/exchange/?status=overdue']")
     row = origin.locator("main table.message-table tbody tr.overdue")
     expect(row).to_have_count(1)
     expect(row).to_contain_text(name)
     expect(row).to_contain_text(mask_id_number(number))
     expect(origin.locator("main table")).not_to_contain_text(number)
-    on_page(origin, "exchange-inbox", f"{base}/exchange/?status=overdue")
+    journey.on_page(origin, "exchange-inbox", f"{base}/exchange/?status=overdue")
 
     # The message page: the notice's facts as labelled fields, the number in full, and the answer form.
     row.locator(f"a[href='/exchange/messages/{notice.pk}/']").click()
     expect(origin.locator("dl.payload")).to_contain_text(number)
     expect(origin.locator("dl.payload")).to_contain_text("宝安大道 100 号 3 栋 502")
     expect(origin.locator("input[name=result]")).to_have_count(3)
-    on_page(origin, "exchange-message", f"{base}/exchange/messages/{notice.pk}/")
+    journey.on_page(origin, "exchange-message", f"{base}/exchange/messages/{notice.pk}/")
     assert Message.objects.get(pk=notice.pk).status == MessageStatus.READ
 
     # A note too long for the answer: refused beside the field, nothing sent.
@@ -113,7 +82,7 @@ def test_an_arrival_notice_is_answered_by_the_origin_and_seen_answered_at_the_de
     expect(origin.locator("ul.messages li")).to_have_count(1)
     expect(origin.locator("input[name=result]")).to_have_count(0)
     expect(origin.locator("main")).to_contain_text("已电话联系本人，情况属实。")
-    on_page(origin, "exchange-message-answered", f"{base}/exchange/messages/{notice.pk}/")
+    journey.on_page(origin, "exchange-message-answered", f"{base}/exchange/messages/{notice.pk}/")
     assert Message.objects.get(pk=notice.pk).answered_at is not None
 
     # The destination township: the notice is answered in its outbox, and the home page is quiet again.
@@ -121,8 +90,6 @@ def test_an_arrival_notice_is_answered_by_the_origin_and_seen_answered_at_the_de
     answered_row = destination.locator(f"main table.message-table tbody tr:has(a[href='/exchange/messages/{notice.pk}/'])")
     expect(answered_row.locator(".status-answered")).to_have_count(1)
     expect(answered_row).not_to_have_class(re.compile("overdue"))
-    on_page(destination, "exchange-outbox-answered", f"{base}/exchange/outbox/")
+    journey.on_page(destination, "exchange-outbox-answered", f"{base}/exchange/outbox/")
     destination.goto(f"{base}/")
     expect(destination.locator("section.notice-bar")).to_have_count(0)
-    for tab in (origin, destination):
-        tab.context.close()

@@ -9,9 +9,9 @@ from huiliu.core.identity import mask_id_number
 from huiliu.people.models import Person
 from tests import factories as f
 
-pytestmark = pytest.mark.browser
+from .conftest import CJK
 
-CJK = re.compile(r"[\u4e00-\u9fff]")
+pytestmark = pytest.mark.browser
 
 
 def _wrong_check_digit(number: str) -> str:
@@ -23,28 +23,19 @@ def _field(page, name):
     return page.locator(f"div.field:has([name={name}])")
 
 
-def test_register_arrival_and_find_the_person(live_server, destination_worker, page, screenshot):
+def test_register_arrival_and_find_the_person(journey, destination_worker, page):
     from playwright.sync_api import expect
 
-    base = live_server.url
+    base = journey.base
     number = f.id_number(f.ORIGIN_COUNTY)
     name = "李春花"
 
-    failed = []  # every response of 400 or more, stylesheet included (the browser's favicon probe aside)
-    page.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-            if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-
-    def on_page(label, url_pattern):
-        expect(page).to_have_url(url_pattern)
-        expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
-        page.wait_for_load_state("load")
-        screenshot(page, label)
-        assert not failed, f"{label}: failed responses {failed}"
+    journey.watch(page)
 
     # Log in through the real form (the login view stamps the session's start time).
     page.goto(f"{base}/")
     expect(page.locator("input[name=username]")).to_be_visible()
-    on_page("login", f"{base}/")
+    journey.on_page(page, "login", f"{base}/")
     page.fill("input[name=username]", destination_worker.username)
     page.fill("input[name=password]", f.PASSWORD)
     page.click("form.stack button[type=submit]")
@@ -52,11 +43,11 @@ def test_register_arrival_and_find_the_person(live_server, destination_worker, p
     # Home page: the worker's village, the figures, the search bar.
     expect(page.locator("form.searchbar input[name=q]")).to_be_visible()
     expect(page.locator(".topbar .who")).to_contain_text(destination_worker.username)
-    on_page("home", f"{base}/")
+    journey.on_page(page, "home", f"{base}/")
 
     page.click("nav a[href='/arrivals/new/']")
     expect(page.locator("input[name=id_number]")).to_be_visible()
-    on_page("arrival-form", f"{base}/arrivals/new/")
+    journey.on_page(page, "arrival-form", f"{base}/arrivals/new/")
 
     def fill_arrival(id_number):
         page.fill("input[name=id_number]", id_number)
@@ -72,7 +63,7 @@ def test_register_arrival_and_find_the_person(live_server, destination_worker, p
     fill_arrival(_wrong_check_digit(number))
     expect(_field(page, "id_number").locator(".errorlist")).to_be_visible()
     expect(page.locator("input[name=name]")).to_have_value(name)
-    on_page("arrival-error", f"{base}/arrivals/new/")
+    journey.on_page(page, "arrival-error", f"{base}/arrivals/new/")
     assert not Person.objects.filter(id_number__startswith=number[:17]).exists()
 
     # Corrected: saved, and the browser lands on the person's page with the full number.
@@ -80,7 +71,7 @@ def test_register_arrival_and_find_the_person(live_server, destination_worker, p
     expect(page.locator("main h1")).to_have_text(name)
     expect(page.locator("dl.facts")).to_contain_text(number)
     expect(page.locator("ul.messages li")).to_have_count(1)
-    on_page("person", re.compile(r"/people/[0-9a-f-]{36}/$"))
+    journey.on_page(page, "person", re.compile(r"/people/[0-9a-f-]{36}/$"))
     person = Person.objects.get(id_number=number)
     assert page.url == f"{base}/people/{person.pk}/"
     assert person.residence_jurisdiction_id == f.village(f.DESTINATION_COUNTY)
@@ -94,17 +85,17 @@ def test_register_arrival_and_find_the_person(live_server, destination_worker, p
     expect(rows.first).to_contain_text(name)
     expect(rows.first).to_contain_text(mask_id_number(number))
     expect(page.locator("main table")).not_to_contain_text(number)
-    on_page("search", re.compile(rf"/people/\?q={number}$"))
+    journey.on_page(page, "search", re.compile(rf"/people/\?q={number}$"))
 
     rows.first.locator(f"a[href='/people/{person.pk}/']").click()
     expect(page.locator("main h1")).to_have_text(name)
     expect(page.locator("dl.facts")).to_contain_text(number)
-    on_page("person-from-search", f"{base}/people/{person.pk}/")
+    journey.on_page(page, "person-from-search", f"{base}/people/{person.pk}/")
 
     # Log out: back on the login page, in Chinese, with the brand written literally in the template.
     page.click(".topbar .who form button[type=submit]")
     expect(page.locator("input[name=password]")).to_be_visible()
-    on_page("logged-out", f"{base}/accounts/login/")
+    journey.on_page(page, "logged-out", f"{base}/accounts/login/")
     assert "汇流" in page.content()
     assert CJK.search(page.locator("body").inner_text())
     assert Person.objects.count() == 1  # the refused submission left nothing behind

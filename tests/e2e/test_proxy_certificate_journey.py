@@ -8,7 +8,6 @@ to look at, and its QR code is read back from the picture and verified.
 
 import datetime
 import io
-import re
 from pathlib import Path
 
 import pytest
@@ -19,11 +18,9 @@ from huiliu.core.identity import mask_id_number
 from huiliu.exchange.models import Message, MessageType
 from tests import factories as f
 
-from .conftest import ARTIFACTS, TIMEOUT_MS
+from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.fixture
@@ -39,52 +36,28 @@ def signing_key(settings, tmp_path):
 
 
 def test_the_destination_applies_by_proxy_the_origin_issues_and_the_destination_prints(
-    live_server, destination_worker, browser, screenshot, signing_key
+    journey, destination_worker, screenshot, signing_key
 ):
     import pypdfium2 as pdfium
     from playwright.sync_api import expect
 
     from huiliu.core.signed_codes import decode_document, read_qr_image
 
-    base = live_server.url
+    base = journey.base
     destination_officer = f.make_user(Role.TOWNSHIP_OFFICER, f.township(f.DESTINATION_COUNTY), "e2e-dest-township")
     origin_officer = f.make_user(Role.TOWNSHIP_OFFICER, f.township(f.ORIGIN_COUNTY), "e2e-origin-township")
     person = f.register_arrival(destination_worker, number=f.id_number(f.ORIGIN_COUNTY), name="赵春燕",
                                 arrival_date=datetime.date.today() - datetime.timedelta(days=40)).person
-    failed = []  # every response of 400 or more (the browser's favicon probe aside), on any of the pages
-
-    def open_as(user):
-        """A page in a browser of its own, logged in as the user through the real form."""
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                      viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
-        tab = context.new_page()
-        tab.on("response", lambda r: failed.append(f"{r.status} {r.url}")
-               if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
-        tab.goto(f"{base}/")
-        tab.fill("input[name=username]", user.username)
-        tab.fill("input[name=password]", f.PASSWORD)
-        tab.click("form.stack button[type=submit]")
-        expect(tab.locator(".topbar .who")).to_contain_text(user.username)
-        return tab
-
-    def on_page(tab, label, url_pattern):
-        expect(tab).to_have_url(url_pattern)
-        expect(tab.locator("html")).to_have_attribute("lang", "zh-Hans")
-        tab.wait_for_load_state("load")
-        screenshot(tab, label)
-        assert not failed, f"{label}: failed responses {failed}"
-        assert CJK.search(tab.locator("main").inner_text())
 
     # The destination township officer finds the person who lives here and applies on their behalf.
-    destination = open_as(destination_officer)
+    destination = journey.open_as(destination_officer, accept_downloads=True)
     destination.goto(f"{base}/people/{person.pk}/")
     proxy_link = destination.locator(f"a[href='/certificates/proxy/new/{person.pk}/']")
     expect(proxy_link).to_be_visible()
-    on_page(destination, "proxy-person", f"{base}/people/{person.pk}/")
+    journey.on_page(destination, "proxy-person", f"{base}/people/{person.pk}/")
     proxy_link.click()
     expect(destination.locator("textarea[name=purpose]")).to_be_visible()
-    on_page(destination, "proxy-apply-form", f"{base}/certificates/proxy/new/{person.pk}/")
+    journey.on_page(destination, "proxy-apply-form", f"{base}/certificates/proxy/new/{person.pk}/")
     destination.fill("textarea[name=purpose]", "办理居住证，单位要求提供婚育情况")
     # Without the person's own request nothing is sent: the box must be ticked.
     destination.click("form.stack button[type=submit]")
@@ -94,22 +67,22 @@ def test_the_destination_applies_by_proxy_the_origin_issues_and_the_destination_
     destination.click("form.stack button[type=submit]")
     application = ProxyApplication.objects.get(person=person)
     expect(destination.locator("main h1 .status")).to_be_visible()
-    on_page(destination, "proxy-applied", f"{base}/certificates/proxy/{application.pk}/")
+    journey.on_page(destination, "proxy-applied", f"{base}/certificates/proxy/{application.pk}/")
     request = Message.objects.get(message_type=MessageType.PROXY_REQUEST, person=person)
     assert request.payload["application_id"] == str(application.pk)
 
     # The origin township officer finds it in the queue, sees what the certificate will state, and issues it.
-    origin = open_as(origin_officer)
+    origin = journey.open_as(origin_officer, accept_downloads=True)
     origin.goto(f"{base}/certificates/proxy/")
     row = origin.locator(f"main table tbody tr:has(a[href='/certificates/proxy/{application.pk}/'])")
     expect(row).to_contain_text("赵春燕")
     expect(row).to_contain_text(mask_id_number(person.id_number))
     expect(origin.locator("main table")).not_to_contain_text(person.id_number)
-    on_page(origin, "proxy-origin-queue", f"{base}/certificates/proxy/")
+    journey.on_page(origin, "proxy-origin-queue", f"{base}/certificates/proxy/")
     row.locator(f"a[href='/certificates/proxy/{application.pk}/']").click()
     expect(origin.locator("input[name=decision]")).to_have_count(2)
     expect(origin.locator("dl.snapshot")).to_contain_text(person.id_number)
-    on_page(origin, "proxy-origin-decision", f"{base}/certificates/proxy/{application.pk}/")
+    journey.on_page(origin, "proxy-origin-decision", f"{base}/certificates/proxy/{application.pk}/")
     origin.check("input[name=decision][value=issue]")
     origin.click("form.stack button[type=submit]")
     expect(origin.locator("ul.messages li")).to_have_count(1)
@@ -118,15 +91,15 @@ def test_the_destination_applies_by_proxy_the_origin_issues_and_the_destination_
     assert application.status == ProxyStatus.ISSUED
     number = application.certificate.number
     expect(origin.locator("section.issued-certificate")).to_contain_text(number)
-    on_page(origin, "proxy-origin-issued", f"{base}/certificates/proxy/{application.pk}/")
+    journey.on_page(origin, "proxy-origin-issued", f"{base}/certificates/proxy/{application.pk}/")
     # The certificate's own page: the frozen facts, the way it was requested, and the list it stands in.
     origin.click(f"section.issued-certificate a[href='/certificates/{application.certificate_id}/']")
     expect(origin.locator("dl.snapshot")).to_contain_text("赵春燕")
-    on_page(origin, "proxy-origin-certificate", f"{base}/certificates/{application.certificate_id}/")
+    journey.on_page(origin, "proxy-origin-certificate", f"{base}/certificates/{application.certificate_id}/")
     origin.click("nav.subnav a[href='/certificates/']")
     expect(origin.locator("main table tbody tr")).to_have_count(1)
     expect(origin.locator("main table")).not_to_contain_text(person.id_number)
-    on_page(origin, "proxy-origin-certificate-list", f"{base}/certificates/")
+    journey.on_page(origin, "proxy-origin-certificate-list", f"{base}/certificates/")
     # The exchange heard the decision: the request is answered, its clock stopped.
     request.refresh_from_db()
     assert request.answered_at is not None
@@ -136,15 +109,15 @@ def test_the_destination_applies_by_proxy_the_origin_issues_and_the_destination_
     destination.goto(f"{base}/certificates/proxy/?tab=outgoing")
     expect(destination.locator(f"main table tbody tr:has(a[href='/certificates/proxy/{application.pk}/'])")
            .locator(".status")).to_have_count(1)
-    on_page(destination, "proxy-destination-outgoing", f"{base}/certificates/proxy/?tab=outgoing")
+    journey.on_page(destination, "proxy-destination-outgoing", f"{base}/certificates/proxy/?tab=outgoing")
     destination.goto(f"{base}/certificates/proxy/{application.pk}/")
     expect(destination.locator("section.issued-certificate")).to_contain_text(number)
-    on_page(destination, "proxy-destination-outcome", f"{base}/certificates/proxy/{application.pk}/")
+    journey.on_page(destination, "proxy-destination-outcome", f"{base}/certificates/proxy/{application.pk}/")
     with destination.expect_download() as download_info:
         destination.click(f"a[href='/certificates/proxy/{application.pk}/certificate.pdf']")
     data = Path(download_info.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
-    assert not failed, f"download: failed responses {failed}"
+    assert not journey.failed, f"download: failed responses {journey.failed}"
 
     # The PDF: one A4 page, its number in the text, its QR code read back from the picture and verified.
     pdf = pdfium.PdfDocument(data)
@@ -162,5 +135,3 @@ def test_the_destination_applies_by_proxy_the_origin_issues_and_the_destination_
     picture.save(png, "PNG")
     signed = decode_document(read_qr_image(png.getvalue()))
     assert (signed.kind, signed.number, signed.holder) == ("certificate", number, "赵*燕")
-    for tab in (origin, destination):
-        tab.context.close()

@@ -1,4 +1,4 @@
-"""Fixtures for the exchange tests: township officers on both sides and an arrival that sent its notice."""
+"""Fixtures for the exchange tests: an arrival that sent its notice (the township officers are in tests/conftest.py)."""
 
 import pytest
 
@@ -7,16 +7,6 @@ from tests import factories as f
 
 ORIGIN_TOWNSHIP = f.township(f.ORIGIN_COUNTY)  # household township of the factories' default person
 DESTINATION_TOWNSHIP = f.township(f.DESTINATION_COUNTY)  # township of the destination village worker
-
-
-@pytest.fixture
-def origin_township_officer(tree):
-    return f.make_user(Role.TOWNSHIP_OFFICER, ORIGIN_TOWNSHIP, "origin-township")
-
-
-@pytest.fixture
-def destination_township_officer(tree):
-    return f.make_user(Role.TOWNSHIP_OFFICER, DESTINATION_TOWNSHIP, "dest-township")
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from huiliu.jurisdictions.codes import (
     parent_code,
     parse_code,
     subtree_range,
+    township_of,
 )
 
 # Segment widths: 2 province + 2 city + 2 county + 3 township + 3 village.
@@ -102,6 +103,26 @@ def test_a_neighbouring_county_is_not_in_the_subtree():
     assert not contains(370114000000, 370115000000)
     assert not contains(370114000000, 370113999999)
     assert not contains(370114001000, 370114002001)
+
+
+@pytest.mark.parametrize(
+    ("code", "township"),
+    [
+        (370114001002, 370114001000),  # a village: its township
+        (441900003012, 441900003000),  # a village of a township straight under the city
+        (370114001000, 370114001000),  # a township: itself
+        (370114000000, 370114000000),  # a county office: itself
+        (370100000000, 370100000000),
+        (370000000000, 370000000000),
+    ],
+)
+def test_the_township_of_a_village_is_the_township_above_it_and_of_any_office_higher_itself(code, township):
+    assert township_of(code) == township
+
+
+@given(nodes())
+def test_the_township_of_a_code_is_its_parent_for_a_village_and_the_code_itself_otherwise(node):
+    assert township_of(node) == (parent_code(node) if level_of(node) == VILLAGE else node)
 
 
 @given(st.sampled_from([PROVINCE, CITY, COUNTY, TOWNSHIP, VILLAGE]), st.data())

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from huiliu.accounts.scope import require_write_scope
 from huiliu.audit.actions import record_event
 from huiliu.core import events
-from huiliu.core.errors import ValidationFailed
+from huiliu.core.errors import FieldErrors, ValidationFailed
 from huiliu.core.identity import birth_date_of, validate_id_number, validate_phone
 from huiliu.core.numbering import next_document_number
 from huiliu.jurisdictions import codes
@@ -33,27 +33,7 @@ EXPECTED_AHEAD = datetime.timedelta(days=305)
 MAX_EXISTING_CHILDREN = 30
 
 
-class _Errors(dict):
-    """Collects every field's problems so one answer names them all."""
-
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def check(self, field: str, validate, *args):
-        try:
-            return validate(*args, field=field)
-        except ValidationFailed as failure:
-            for name, messages in failure.errors.items():
-                for message in messages:
-                    self.add(name, message)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationFailed(dict(self))
-
-
-def _place(errors: _Errors, field: str, code, *, required: bool) -> Jurisdiction | None:
+def _place(errors: FieldErrors, field: str, code, *, required: bool) -> Jurisdiction | None:
     if code in (None, ""):
         if required:
             errors.add(field, _("This field is required."))
@@ -68,7 +48,7 @@ def _place(errors: _Errors, field: str, code, *, required: bool) -> Jurisdiction
     return node
 
 
-def _check_office(errors: _Errors, filed_at: str, office: Jurisdiction | None, household: Jurisdiction | None,
+def _check_office(errors: FieldErrors, filed_at: str, office: Jurisdiction | None, household: Jurisdiction | None,
                   residence: Jurisdiction | None) -> None:
     """The office must be the place the registration is filed at, or that place's township."""
     if office is None:
@@ -85,7 +65,7 @@ def _check_office(errors: _Errors, filed_at: str, office: Jurisdiction | None, h
                                               "township."))
 
 
-def _check_dates(errors: _Errors, expected: datetime.date | None, born: datetime.date | None,
+def _check_dates(errors: FieldErrors, expected: datetime.date | None, born: datetime.date | None,
                  mother_born: datetime.date | None) -> None:
     today = timezone.localdate()
     if expected is None and born is None:
@@ -111,7 +91,7 @@ def _check_dates(errors: _Errors, expected: datetime.date | None, born: datetime
             errors.add("birth_date", _("The date cannot be before %(date)s.") % {"date": mother_born.isoformat()})
 
 
-def _check_length(errors: _Errors, field: str, value: str, column: str | None = None) -> None:
+def _check_length(errors: FieldErrors, field: str, value: str, column: str | None = None) -> None:
     limit = BirthRegistration._meta.get_field(column or field).max_length
     if limit and len(value) > limit:
         errors.add(field, _("At most %(limit)d characters.") % {"limit": limit})
@@ -165,7 +145,7 @@ def file_birth_registration(
     (the residence or the household place), or that place's township; None files
     it at the place itself (what the public page does).
     """
-    errors = _Errors()
+    errors = FieldErrors()
     if channel not in Channel.values:
         errors.add("channel", _("Choose how the registration is filed."))
     elif channel == Channel.ONLINE and acting_user is not None:
@@ -263,7 +243,7 @@ def withdraw_birth_registration(*, acting_user, registration: BirthRegistration,
     """Withdraw a registration the family no longer wants, or one filed twice; the reason is kept."""
     _require_office_scope(acting_user, registration)
     reason = (reason or "").strip()
-    errors = _Errors()
+    errors = FieldErrors()
     if not reason:
         errors.add("reason", _("Give the reason for the withdrawal."))
     _check_length(errors, "reason", reason, column="withdrawal_reason")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from huiliu.accounts.scope import require_write_scope
 from huiliu.audit.actions import record_event
 from huiliu.core import events
-from huiliu.core.errors import ValidationFailed
+from huiliu.core.errors import FieldErrors, ValidationFailed
 from huiliu.core.numbering import next_document_number
 from huiliu.jurisdictions import codes
 from huiliu.people.models import Person
@@ -33,16 +33,9 @@ DOCUMENT_NAME = "婚育情况证明"
 NUMBER_KIND = "certificate"
 
 
-def township_of(code: int) -> int:
-    """The township a village belongs to; a township or any higher office is itself."""
-    if codes.level_of(code) == codes.VILLAGE:
-        return code // 1000 * 1000
-    return code
-
-
 def issuing_township(person: Person) -> int:
     """The office that issues a person's certificate: the township of their household place."""
-    return township_of(person.household_jurisdiction_id)
+    return codes.township_of(person.household_jurisdiction_id)
 
 
 def _require_issuing_scope(acting_user, township: int, *, object_type: str, object_id="") -> None:
@@ -57,12 +50,12 @@ def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _check_text(errors: dict, field: str, value: str, limit: int, *, required: bool, missing: str) -> str:
+def _check_text(errors: FieldErrors, field: str, value: str, limit: int, *, required: bool, missing: str) -> str:
     value = (value or "").strip()
     if required and not value:
-        errors.setdefault(field, []).append(missing)
+        errors.add(field, missing)
     elif len(value) > limit:
-        errors.setdefault(field, []).append(_("At most %(limit)d characters.") % {"limit": limit})
+        errors.add(field, _("At most %(limit)d characters.") % {"limit": limit})
     return value
 
 
@@ -105,11 +98,10 @@ def issue_certificate(*, acting_user, person: Person, requested_by: str,
 def reissue_certificate(*, acting_user, certificate: StatusCertificate, reason: str,
                         valid_days: int | None = None) -> StatusCertificate:
     """Issue a new version with a fresh snapshot; the old one is superseded. Only a valid certificate is reissued."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     reason = _check_text(errors, "reason", reason, 200, required=True,
                          missing=_("Give the reason for the new version."))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     _require_issuing_scope(acting_user, certificate.issuing_jurisdiction_id, object_type="certificate",
                            object_id=certificate.pk)
     with transaction.atomic():
@@ -143,11 +135,10 @@ def reissue_certificate(*, acting_user, certificate: StatusCertificate, reason: 
 
 def revoke_certificate(*, acting_user, certificate: StatusCertificate, reason: str) -> StatusCertificate:
     """Revoke a certificate, with the reason; it then verifies as revoked."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     reason = _check_text(errors, "reason", reason, 200, required=True,
                          missing=_("Give the reason for the revocation."))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     _require_issuing_scope(acting_user, certificate.issuing_jurisdiction_id, object_type="certificate",
                            object_id=certificate.pk)
     with transaction.atomic():
@@ -170,11 +161,10 @@ def revoke_certificate(*, acting_user, certificate: StatusCertificate, reason: s
 
 def apply_by_proxy(*, acting_user, person: Person, purpose: str) -> ProxyApplication:
     """Record, where the person lives, their application for a certificate from the origin, so they need not travel."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     purpose = _check_text(errors, "purpose", purpose, 200, required=True,
                           missing=_("Say what the person needs the certificate for."))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     residence = person.residence_jurisdiction_id
     if residence is None:
         raise ValidationFailed({"__all__": [
@@ -214,11 +204,10 @@ def _days_between(start: datetime.datetime, end: datetime.datetime) -> int:
 def decide_proxy_application(*, acting_user, application: ProxyApplication, issue: bool,
                              refusal_reason: str = "", valid_days: int = DEFAULT_VALID_DAYS) -> ProxyApplication:
     """Decide an application at the origin: issue the certificate (linked to it) or refuse with a reason."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     refusal_reason = _check_text(errors, "refusal_reason", refusal_reason, 500, required=not issue,
                                  missing=_("Give the reason for the refusal."))
-    if errors:
-        raise ValidationFailed(errors)
+    errors.raise_if_any()
     require_write_scope(acting_user, application.origin_jurisdiction_id, object_type="proxy_application",
                         object_id=application.pk,
                         message=_("Only an officer of the origin township, or above it, can decide this application."))

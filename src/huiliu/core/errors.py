@@ -25,6 +25,29 @@ class ValidationFailed(DomainError):
         super().__init__("; ".join(f"{f}: {', '.join(m)}" for f, m in self.errors.items()))
 
 
+class FieldErrors(dict):
+    """Collects every field's problems (field → messages) so that one refusal names them all."""
+
+    def add(self, field: str, message: str) -> None:
+        """Add one message under the field."""
+        self.setdefault(field, []).append(message)
+
+    def check(self, field: str, validate, *args):
+        """Return validate(*args, field=field) (without field when it is empty), or None with its refusal added here."""
+        try:
+            return validate(*args, field=field) if field else validate(*args)
+        except ValidationFailed as failure:
+            for name, messages in failure.errors.items():
+                for message in messages:
+                    self.add(name, message)
+            return None
+
+    def raise_if_any(self) -> None:
+        """Raise ValidationFailed with every problem collected, if there is any."""
+        if self:
+            raise ValidationFailed(dict(self))
+
+
 def field_errors(problems: list[dict]) -> dict[str, list[str]]:
     """A schema's refusal (pydantic's list of problems) as field → messages, naming the field and not the nesting."""
     errors: dict[str, list[str]] = {}

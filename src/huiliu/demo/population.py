@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from huiliu.exchange.models import DEFAULT_ANSWER_DAYS, MessageType
+from huiliu.jurisdictions import codes
 
 from . import names
 from .places import FIRST_COUNTY_WEIGHT, DemoTree
@@ -162,6 +163,7 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
     null = plan.null
     suffix = plan.time_suffix
     tree = plan.tree
+    township_of = codes.township_of
 
     today_ord = plan.today.toordinal()
     month_start_ord = plan.today.replace(day=1).toordinal()
@@ -431,9 +433,9 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
                         f"{address}\t{residence_type}\t{landlord}\t{date_texts[registered - first_ord]}\t{name}\t"
                         f"{null}\t{village}\t{migration_id}"
                     )
-                    # From the township of residence to the household township (notices.township_of).
+                    # From the township of residence to the household township, as exchange.notices sends it.
                     messages.append(notice(
-                        inflow_notice, village - village % 1000, household - household % 1000, person_id,
+                        inflow_notice, township_of(village), township_of(household), person_id,
                         f'{{{about}, "residence_code": {village}, "residence_address": "{address}", '
                         f'"arrival_date": "{arrival_text}", "residence_type": "{residence_type}"}}',
                         inflow_text, registered, inflow_days,
@@ -481,10 +483,9 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
                     )
                     if outflow_destination != null:
                         # From the household township to the destination's township, or to the county or
-                        # city office when the form names no more than that (notices.township_of).
+                        # city office when the form names no more than that, as exchange.notices sends it.
                         messages.append(notice(
-                            outflow_notice, household - household % 1000,
-                            outflow_destination - outflow_destination % 1000, person_id,
+                            outflow_notice, township_of(household), township_of(outflow_destination), person_id,
                             f'{{{about}, "departure_date": "{departure_text}", '
                             f'"destination_code": {outflow_destination}, '
                             f'"destination_address": "{destination_address}", "reason": "{reason}", '
@@ -585,10 +586,11 @@ def _notices(plan: Plan, date_texts: list[str], first_ord: int, times: list[tupl
     habits = {}
     for county in [*plan.tree.sending, *plan.tree.receiving]:
         for village, _name in county.villages:
-            if village - village % 1000 not in habits:
+            township = codes.township_of(village)
+            if township not in habits:
                 diligence = 0.25 + 1.5 * offices.random()
                 never = _NEVER_ANSWERED * diligence
-                habits[village - village % 1000] = (never, never + _ANSWERED_LATE * diligence)
+                habits[township] = (never, never + _ANSWERED_LATE * diligence)
     usual = (_NEVER_ANSWERED, _NEVER_ANSWERED + _ANSWERED_LATE)
 
     def notice(message_type: str, sender: int, receiver: int, person_id: str, payload: str, created: str,

@@ -24,10 +24,10 @@ from django.utils import timezone
 from huiliu.core import events
 from huiliu.core.errors import ValidationFailed
 from huiliu.core.identity import birth_date_of, sex_of, validate_id_number
+from huiliu.jurisdictions.codes import township_of
 
 from . import actions
 from .models import Message, MessageType
-from .notices import township_of
 
 logger = logging.getLogger(__name__)
 

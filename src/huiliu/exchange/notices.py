@@ -7,17 +7,10 @@ township: the office that answers exchange messages.
 
 from huiliu.accounts.scope import in_scope
 from huiliu.core import events
-from huiliu.jurisdictions import codes
+from huiliu.jurisdictions.codes import township_of
 
 from . import actions
 from .models import MessageType
-
-
-def township_of(code: int) -> int:
-    """The township a village belongs to; a township or any higher office is itself."""
-    if codes.level_of(code) == codes.VILLAGE:
-        return code // 1000 * 1000
-    return code
 
 
 def _person_facts(person) -> dict:

@@ -12,6 +12,8 @@ _SIX_DIGITS = re.compile(r"[0-9]{6}")
 _TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 # How many of the 12 digits are significant at each level.
 SIGNIFICANT_DIGITS = {PROVINCE: 2, CITY: 4, COUNTY: 6, TOWNSHIP: 9, VILLAGE: 12}
+# The codes below one township: its villages differ from it in the last three digits only.
+_TOWNSHIP_WIDTH = 10 ** (12 - SIGNIFICANT_DIGITS[TOWNSHIP])
 LEVEL_NAMES = {PROVINCE: "省", CITY: "市", COUNTY: "县", TOWNSHIP: "乡镇", VILLAGE: "村/社区"}
 
 
@@ -31,6 +33,15 @@ def subtree_range(code: int) -> tuple[int, int]:
 def contains(ancestor: int, code: int) -> bool:
     low, high = subtree_range(ancestor)
     return low <= code <= high
+
+
+def township_of(code: int) -> int:
+    """A village's township; a township or any higher office is itself.
+
+    Plain arithmetic, with no lookup: a village differs from its township in the last three digits, which are
+    already zeros in a township's code and in every code above it.
+    """
+    return code - code % _TOWNSHIP_WIDTH
 
 
 def parent_code(code: int) -> int | None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from huiliu.accounts.scope import require_write_scope
 from huiliu.audit.actions import record_event
 from huiliu.core import events
-from huiliu.core.errors import ValidationFailed
+from huiliu.core.errors import FieldErrors, ValidationFailed
 from huiliu.core.identity import birth_date_of, sex_of, validate_id_number, validate_phone
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
@@ -38,27 +38,7 @@ EDITABLE_PERSON_FIELDS = (
 )
 
 
-class _Errors(dict):
-    """Collects every field's problems so one answer names them all."""
-
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, []).append(message)
-
-    def check(self, field: str, validate, *args):
-        try:
-            return validate(*args, field=field) if field else validate(*args)
-        except ValidationFailed as failure:
-            for name, messages in failure.errors.items():
-                for message in messages:
-                    self.add(name, message)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self:
-            raise ValidationFailed(dict(self))
-
-
-def _jurisdiction(errors: _Errors, field: str, code, *, levels=None) -> Jurisdiction | None:
+def _jurisdiction(errors: FieldErrors, field: str, code, *, levels=None) -> Jurisdiction | None:
     if code in (None, ""):
         errors.add(field, _("This field is required."))
         return None
@@ -71,7 +51,7 @@ def _jurisdiction(errors: _Errors, field: str, code, *, levels=None) -> Jurisdic
     return node
 
 
-def _check_identity(errors: _Errors, id_number: str, sex: str | None, birth_date: datetime.date | None) -> str | None:
+def _check_identity(errors: FieldErrors, id_number: str, sex: str | None, birth_date: datetime.date | None) -> str | None:
     number = errors.check("id_number", validate_id_number, id_number)
     if number is None:
         return None
@@ -82,7 +62,7 @@ def _check_identity(errors: _Errors, id_number: str, sex: str | None, birth_date
     return number
 
 
-def _check_date(errors: _Errors, field: str, value, *, not_before=None) -> None:
+def _check_date(errors: FieldErrors, field: str, value, *, not_before=None) -> None:
     if value is None:
         errors.add(field, _("This field is required."))
     elif value > datetime.date.today():
@@ -91,7 +71,7 @@ def _check_date(errors: _Errors, field: str, value, *, not_before=None) -> None:
         errors.add(field, _("The date cannot be before %(date)s.") % {"date": not_before.isoformat()})
 
 
-def _check_lengths(errors: _Errors, model, values: dict, *, renamed: dict | None = None) -> None:
+def _check_lengths(errors: FieldErrors, model, values: dict, *, renamed: dict | None = None) -> None:
     """Refuse text longer than its column: SQLite would store it, PostgreSQL would fail."""
     for name, value in values.items():
         column = (renamed or {}).get(name, name)
@@ -100,7 +80,7 @@ def _check_lengths(errors: _Errors, model, values: dict, *, renamed: dict | None
             errors.add(name, _("At most %(limit)d characters.") % {"limit": limit})
 
 
-def _check_person_fields(errors: _Errors, fields: dict) -> None:
+def _check_person_fields(errors: FieldErrors, fields: dict) -> None:
     _check_lengths(errors, Person, {k: v for k, v in fields.items() if k in EDITABLE_PERSON_FIELDS})
     if "name" in fields and not (fields.get("name") or "").strip():
         errors.add("name", _("This field is required."))
@@ -133,7 +113,7 @@ def register_person(
     spouse_id_number: str = "",
 ) -> Person:
     """Add a person to the registry at their household place; they are taken to live there."""
-    errors = _Errors()
+    errors = FieldErrors()
     number = _check_identity(errors, id_number, sex, birth_date)
     household = _jurisdiction(errors, "household_code", household_code, levels=HOUSEHOLD_LEVELS)
     fields = {
@@ -162,7 +142,7 @@ def update_person(*, acting_user, person: Person, **changes) -> Person:
     if unknown:
         raise ValidationFailed({name: [_("This field cannot be changed here.")] for name in unknown})
     _require_person_write_scope(acting_user, person)
-    errors = _Errors()
+    errors = FieldErrors()
     _check_person_fields(errors, changes)
     errors.raise_if_any()
     with transaction.atomic():
@@ -182,7 +162,7 @@ def update_person(*, acting_user, person: Person, **changes) -> Person:
 def record_child(*, acting_user, person: Person, sex: str, birth_date: datetime.date, name: str = "") -> Child:
     """Add a child to a person's family record."""
     _require_person_write_scope(acting_user, person)
-    errors = _Errors()
+    errors = FieldErrors()
     _check_lengths(errors, Child, {"name": name.strip()})
     if sex not in ("M", "F"):
         errors.add("sex", _("Choose a sex."))
@@ -234,7 +214,7 @@ def register_outflow(
 ) -> Migration:
     """Record at the origin that a person has left; joins an arrival already registered elsewhere."""
     require_write_scope(acting_user, person.household_jurisdiction_id, object_type="person", object_id=person.pk)
-    errors = _Errors()
+    errors = FieldErrors()
     _check_date(errors, "departure_date", departure_date, not_before=person.birth_date)
     destination = None
     if destination_code:
@@ -301,7 +281,7 @@ def register_inflow(
 
     A person not yet in the registry is added with the household place they declare.
     """
-    errors = _Errors()
+    errors = FieldErrors()
     number = _check_identity(errors, id_number, sex, birth_date)
     residence = _jurisdiction(errors, "residence_code", residence_code, levels=RESIDENCE_LEVELS)
     _check_date(errors, "arrival_date", arrival_date)
@@ -327,7 +307,7 @@ def register_inflow(
         raise ValidationFailed({"name": [_("The name differs from the one registered with this ID number. Check the ID card.")]})
     else:
         household = person.household_jurisdiction
-    if codes.contains(_township_of(household.code), residence.code):
+    if codes.contains(codes.township_of(household.code), residence.code):
         raise ValidationFailed({"residence_code": [_("The household place is in this township: this is not a migration.")]})
     if arrival_date < birth_date_of(number):
         raise ValidationFailed({"arrival_date": [_("The date cannot be before the birth date.")]})
@@ -395,7 +375,7 @@ def close_migration(
         acting_user, migration.origin_jurisdiction_id, arrived_at, object_type="migration", object_id=migration.pk,
         message=_("This move is outside your area of responsibility."),
     )
-    errors = _Errors()
+    errors = FieldErrors()
     if outcome not in CLOSING_STATUSES:
         errors.add("outcome", _("Choose how the move ended."))
     _check_date(errors, "ended_on", ended_on, not_before=migration.started_on)
@@ -437,13 +417,6 @@ def _open_migration_for_update(person: Person) -> Migration | None:
         .filter(person=person, status__in=OPEN_STATUSES)
         .first()
     )
-
-
-def _township_of(code: int) -> int:
-    level = codes.level_of(code)
-    if level < codes.TOWNSHIP:
-        return code
-    return code // 1000 * 1000
 
 
 def _user_or_none(user):
