@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "huiliu.people",
     "huiliu.births",
     "huiliu.certificates",
+    "huiliu.welfare",
+    "huiliu.fund",
     "huiliu.exchange",
     "huiliu.demo",
 ]

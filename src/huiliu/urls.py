@@ -14,6 +14,8 @@ urlpatterns = [
     path("births/", include("huiliu.births.urls")),
     path("certificates/", include("huiliu.certificates.urls")),
     path("verify/", include("huiliu.certificates.public_urls")),
+    path("welfare/", include("huiliu.welfare.urls")),
+    path("fund/", include("huiliu.fund.urls")),
     path("exchange/peer/", include("huiliu.exchange.peer_urls")),
     path("exchange/", include("huiliu.exchange.urls")),
     path("", include(people_pages)),
