@@ -288,7 +288,9 @@ def test_the_rates_of_a_jurisdiction_count_its_notices(
     assert response.status_code == 200
     rates = response.json()
     assert (rates["received"], rates["answered"], rates["on_time"], rates["sent"]) == (2, 1, 1, 0)
-    assert rates["feedback_rate"] == rates["on_time_rate"] == 0.5
+    # The second notice is not due yet: pending, not a failure.
+    assert (rates["due"], rates["pending"]) == (1, 1)
+    assert rates["feedback_rate"] == rates["on_time_rate"] == 1.0
     assert rates["median_days_to_answer"] is not None
 
 

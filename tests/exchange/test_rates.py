@@ -87,6 +87,14 @@ def test_an_unanswered_notice_past_its_deadline_counts_as_received_but_not_answe
     assert rates["median_days_to_answer"] == pytest.approx(2.0)
 
 
+def test_a_notice_not_yet_due_is_pending_and_no_failure(province_officer):
+    notice(created=START + DAY)
+    notice(created=START + 2 * DAY, answered_after=DAY)
+    rates = compute_rates(user=province_officer, code=f.ORIGIN_COUNTY, start=START, end=END, now=START + 3 * DAY)
+    assert (rates["received"], rates["due"], rates["pending"], rates["answered"]) == (2, 1, 1, 1)
+    assert (rates["feedback_rate"], rates["on_time_rate"]) == (1.0, 1.0)
+
+
 def test_notices_sent_count_for_the_sender_and_received_for_the_receiver(province_officer):
     f.add_role(province_officer, Role.PROVINCE_OFFICER, GUANGDONG)
     notice(created=START + DAY, answered_after=DAY)
@@ -159,6 +167,7 @@ def test_rates_read_in_scope_are_audited(province_officer):
 DEMO_TODAY = datetime.date(2026, 3, 1)
 DEMO_PERSONS = 3000
 TOMORROW = datetime.datetime.combine(DEMO_TODAY + DAY, datetime.time(), tzinfo=LOCAL)
+NOW = TOMORROW  # the rates are read as of the end of the demo's day
 PERIODS = {
     "the last year": (TOMORROW - 365 * DAY, TOMORROW),
     "the last 30 days": (TOMORROW - 30 * DAY, TOMORROW),
@@ -192,10 +201,12 @@ def demo(db):
     return user
 
 
-def counted_in_sql(code: int, digits: int, start: datetime.datetime, end: datetime.datetime) -> dict:
+def counted_in_sql(code: int, digits: int, start: datetime.datetime, end: datetime.datetime,
+                   now: datetime.datetime = NOW) -> dict:
     """The figures of a node and a period, counted over exchange_message by hand."""
     low, high = code, code + 10 ** (12 - digits) - 1
     moments = [connection.ops.adapt_datetimefield_value(moment) for moment in (start, end)]
+    as_of = connection.ops.adapt_datetimefield_value(now)
     answers = ", ".join(f"'{t}'" for t in ANSWERS)
     notices = f"message_type NOT IN ({answers}) AND created_at >= %s AND created_at < %s"
     with connection.cursor() as cursor:
@@ -203,11 +214,13 @@ def counted_in_sql(code: int, digits: int, start: datetime.datetime, end: dateti
                        [*moments, low, high])
         (sent,) = cursor.fetchone()
         cursor.execute(
-            f"SELECT count(*), count(answered_at), coalesce(sum(CASE WHEN answered_at <= deadline THEN 1 END), 0) "
+            f"SELECT count(*), count(answered_at), coalesce(sum(CASE WHEN answered_at <= deadline THEN 1 END), 0), "
+            f"coalesce(sum(CASE WHEN answered_at IS NOT NULL OR deadline < %s THEN 1 END), 0) "
             f"FROM exchange_message WHERE {notices} AND receiver_code BETWEEN %s AND %s",
-            [*moments, low, high],
+            [as_of, *moments, low, high],
         )
-        received, answered, on_time = cursor.fetchone()
+        received, answered, on_time, due = cursor.fetchone()
+        due = int(due)
         cursor.execute(
             f"SELECT created_at, answered_at FROM exchange_message "
             f"WHERE {notices} AND receiver_code BETWEEN %s AND %s AND answered_at IS NOT NULL",
@@ -216,8 +229,9 @@ def counted_in_sql(code: int, digits: int, start: datetime.datetime, end: dateti
         durations = [as_datetime(answered_at) - as_datetime(created_at) for created_at, answered_at in cursor]
     return {
         "sent": sent, "received": received, "answered": answered, "on_time": int(on_time),
-        "feedback_rate": answered / received if received else None,
-        "on_time_rate": int(on_time) / received if received else None,
+        "due": due, "pending": received - due,
+        "feedback_rate": answered / due if due else None,
+        "on_time_rate": int(on_time) / due if due else None,
         "median_days_to_answer": statistics.median(durations).total_seconds() / 86400 if durations else None,
     }
 
@@ -232,8 +246,8 @@ def test_the_rates_of_a_demo_population_match_a_count_in_sql(demo, node):
     code, digits = NODES[node]
     for period, (start, end) in PERIODS.items():
         expected = counted_in_sql(code, digits, start, end)
-        rates = compute_rates(user=demo, code=code, start=start, end=end)
-        for figure in ("sent", "received", "answered", "on_time"):
+        rates = compute_rates(user=demo, code=code, start=start, end=end, now=NOW)
+        for figure in ("sent", "received", "due", "pending", "answered", "on_time"):
             assert rates[figure] == expected[figure], (node, period, figure)
         for figure in ("feedback_rate", "on_time_rate", "median_days_to_answer"):
             if expected[figure] is None:
@@ -252,9 +266,10 @@ def test_the_demo_population_gives_rates_worth_checking(demo):
     assert 0.7 < year["feedback_rate"] < 1
     assert 0.5 < year["on_time_rate"] < year["feedback_rate"]
     assert 0.5 < year["median_days_to_answer"] < 15
-    # Recent notices are still open; the oldest unanswered ones are overdue.
+    # Recent notices are still open and not yet due; the oldest unanswered ones are overdue.
     recent = counted_in_sql(code, digits, *PERIODS["the last 30 days"])
-    assert recent["feedback_rate"] < year["feedback_rate"]
+    assert recent["pending"] > 0
+    assert year["due"] < year["received"]
     # Some nodes receive nothing and have no rates; a destination township sends but is sent to its county.
     township = counted_in_sql(*NODES["destination township"], start, end)
     assert township["sent"] > 0

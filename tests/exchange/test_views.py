@@ -461,11 +461,16 @@ def test_an_inquiry_from_an_office_not_the_users_own_is_refused(log_in, destinat
 def test_the_rates_page_shows_the_users_office_this_month_and_each_child(
     log_in, origin_county_officer, origin_township_officer, destination_village_worker
 ):
-    answered, _unanswered = (notice_of(m) for m in arrivals(destination_village_worker, 2))
+    answered, unanswered = (notice_of(m) for m in arrivals(destination_village_worker, 2))
     actions.answer_message(acting_user=origin_township_officer, message=answered, payload=CONFIRMED)
+    client = log_in(origin_county_officer)
 
-    response = log_in(origin_county_officer).get("/exchange/rates/")
+    # The unanswered notice is not due yet: no failure.
+    node = client.get("/exchange/rates/").context["node"]
+    assert (node["received"], node["due"], node["feedback_rate"]) == (2, 1, "100.0%")
 
+    Message.objects.filter(pk=unanswered.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    response = client.get("/exchange/rates/")
     node = response.context["node"]
     assert response.context["code"] == f.ORIGIN_COUNTY
     assert (node["received"], node["answered"], node["feedback_rate"], node["on_time_rate"]) == (2, 1, "50.0%", "50.0%")

@@ -83,6 +83,8 @@ class RatesOut(Schema):
     end: datetime.date
     sent: int
     received: int
+    due: int
+    pending: int
     answered: int
     on_time: int
     feedback_rate: float | None

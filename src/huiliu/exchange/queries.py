@@ -116,17 +116,21 @@ def count_exchange_figures(*, user, now=None) -> dict[str, int]:
     return figures
 
 
-def _rates_of(sent: QuerySet, received: QuerySet) -> dict:
+def _rates_of(sent: QuerySet, received: QuerySet, now: datetime.datetime) -> dict:
+    answered_q = Q(answered_at__isnull=False)
     counts = received.aggregate(
         received=Count("pk"),
-        answered=Count("pk", filter=Q(answered_at__isnull=False)),
-        on_time=Count("pk", filter=Q(answered_at__isnull=False, answered_at__lte=F("deadline"))),
+        # Due: answered, or past its deadline. A notice sent this morning is not yet a failure.
+        due=Count("pk", filter=answered_q | Q(deadline__lt=now)),
+        answered=Count("pk", filter=answered_q),
+        on_time=Count("pk", filter=answered_q & Q(answered_at__lte=F("deadline"))),
     )
     counts["sent"] = sent.count()
-    received_count, answered = counts["received"], counts["answered"]
-    counts["feedback_rate"] = answered / received_count if received_count else None
-    counts["on_time_rate"] = counts["on_time"] / received_count if received_count else None
-    counts["median_days_to_answer"] = _median_days(received.filter(answered_at__isnull=False), answered)
+    counts["pending"] = counts["received"] - counts["due"]
+    due, answered = counts["due"], counts["answered"]
+    counts["feedback_rate"] = answered / due if due else None
+    counts["on_time_rate"] = counts["on_time"] / due if due else None
+    counts["median_days_to_answer"] = _median_days(received.filter(answered_q), answered)
     return counts
 
 
@@ -141,12 +145,14 @@ def _median_days(answered: QuerySet, count: int) -> float | None:
     return statistics.fmean(d.total_seconds() for d in middle) / 86400
 
 
-def compute_rates(*, user, code: int, start: datetime.datetime, end: datetime.datetime) -> dict:
-    """Compute the exchange rates of one subtree over [start, end): notices that expect an answer, sent and received.
+def compute_rates(*, user, code: int, start: datetime.datetime, end: datetime.datetime,
+                  now: datetime.datetime | None = None) -> dict:
+    """Compute the exchange rates of one subtree over [start, end): messages that expect an answer, sent and received.
 
-    sent: sent from the subtree; received: sent to it; answered: of those received, answered by now;
-    on time: answered by the deadline; feedback rate = answered / received; on-time rate = on time / received;
-    median days to answer over the answered ones. Counts only what the user's scope holds.
+    sent: sent from the subtree; received: sent to it; due: of those received, answered or past
+    their deadline (by now); pending: received, not yet due; answered: answered by now; on time:
+    answered by the deadline; feedback rate = answered / due; on-time rate = on time / due;
+    median days to answer over the answered ones.
     """
     if not in_scope(user, code):
         record_event(actor=user, event="view", object_type="exchange_rates", object_id=str(code),
@@ -155,7 +161,7 @@ def compute_rates(*, user, code: int, start: datetime.datetime, end: datetime.da
     low, high = codes.subtree_range(code)
     period = Message.objects.filter(message_type__in=EXPECTS_ANSWER, created_at__gte=start, created_at__lt=end)
     rates = _rates_of(period.filter(sender_code__gte=low, sender_code__lte=high),
-                      period.filter(receiver_code__gte=low, receiver_code__lte=high))
+                      period.filter(receiver_code__gte=low, receiver_code__lte=high), now or timezone.now())
     record_event(actor=user, event="view", object_type="exchange_rates", object_id=str(code),
                  detail={"start": start.isoformat(), "end": end.isoformat()})
     return rates
