@@ -16,6 +16,9 @@ PUBLIC = {"accounts:login", "people:home", "api:openapi-json", "api:api-root", "
 # answers only the status and the masked name to the tracking number with the ID's last four; the filing
 # and status pages are rate-limited per client address.
 PUBLIC |= {"births:public_register", "births:public_filed", "births:public_track"}
+# The place picker of the public birth form reads the division tree: names and codes only, which are public
+# data, read-only and rate-limited per client address.
+PUBLIC |= {"places:children"}
 
 
 def _walk(patterns, prefix="", namespace=""):

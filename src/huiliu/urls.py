@@ -18,6 +18,7 @@ urlpatterns = [
     path("fund/", include("huiliu.fund.urls")),
     path("exchange/peer/", include("huiliu.exchange.peer_urls")),
     path("exchange/", include("huiliu.exchange.urls")),
+    path("places/", include("huiliu.jurisdictions.public_urls")),
     path("", include(people_pages)),
 ]
 

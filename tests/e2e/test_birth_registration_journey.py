@@ -51,6 +51,11 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
     expect(family.locator(".topbar nav.public")).to_contain_text("证件核验")
     journey.on_page(family, "birth-public-form", f"{base}/births/register/")
 
+    def choose_place(field, names):
+        selects = _field(family, field).locator(".place-picker select")
+        for level, name in enumerate(names):
+            selects.nth(level).select_option(label=name)  # waits for the options of the level above's choice
+
     def fill_declaration(*, birth_date: str):
         family.check("input[name=filed_at][value=residence]")
         family.fill("input[name=mother_name]", mother_name)
@@ -58,8 +63,11 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
         family.select_option("select[name=marital_status]", "21")
         family.fill("input[name=father_name]", "刘国强")
         family.fill("input[name=phone]", "13912345678")
-        family.fill("input[name=household_code]", f"{f.village(f.ORIGIN_COUNTY):012d}")
-        family.fill("input[name=residence_code]", f"{f.village(f.DESTINATION_COUNTY):012d}")
+        # The places are chosen from the selects, province first; each choice writes its code into the field.
+        choose_place("household_code", ["山东省", "济南市", "章丘区", "章丘区第1镇", "章丘区第1镇第1村"])
+        choose_place("residence_code", ["广东省", "深圳市", "宝安区", "宝安区第1镇", "宝安区第1镇第1村"])
+        expect(family.locator("input[name=household_code]")).to_have_value(f"{f.village(f.ORIGIN_COUNTY):012d}")
+        expect(family.locator("input[name=residence_code]")).to_have_value(f"{f.village(f.DESTINATION_COUNTY):012d}")
         family.fill("input[name=residence_address]", "宝安区新安街道 88 号 2 栋 301")
         family.fill("input[name=existing_children]", "1")
         family.fill("input[name=expected_birth_date]",
@@ -72,6 +80,9 @@ def test_a_family_registers_a_birth_online_and_a_worker_confirms_it_and_prints_t
     expect(_field(family, "birth_date").locator(".errorlist")).to_be_visible()
     expect(_field(family, "expected_birth_date").locator(".errorlist")).to_be_visible()
     expect(family.locator("input[name=mother_name]")).to_have_value(mother_name)
+    # The codes came back in the fields, and the selects show their places again.
+    expect(_field(family, "residence_code").locator(".place-picker select").nth(4)).to_have_value(
+        f"{f.village(f.DESTINATION_COUNTY):012d}")
     journey.on_page(family, "birth-public-form-error", f"{base}/births/register/")
     assert not BirthRegistration.objects.exists()
 
