@@ -22,6 +22,7 @@ from huiliu.people.models import Person
 
 from . import bulk, pipeline
 from .documents import issue_demo_documents
+from .fund import build_demo_fund
 from .places import JURISDICTION_LAYOUT, build_tree
 from .population import TABLE_ORDER, TABLES, Plan
 
@@ -150,6 +151,7 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
         production.stop()
     clock = time.perf_counter()
     counts.update(issue_demo_documents(today=today))
+    counts.update(build_demo_fund(today=today))
     seconds["documents"] = time.perf_counter() - clock
     seconds["total"] = time.perf_counter() - started
     return DemoLoad(loaded=True, logins=demo_logins(), counts=counts, seconds=seconds, in_child=in_child)

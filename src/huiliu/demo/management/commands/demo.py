@@ -25,6 +25,7 @@ COUNTS = (
     ("certificates", "婚育情况证明"),
     ("proxy_applications", "代办申请"),
     ("birth_registrations", "生育登记"),
+    ("fund_loans", "幸福工程借款"),
     ("jurisdictions_jurisdiction", "乡镇、村"),
     ("accounts", "账号"),
 )
