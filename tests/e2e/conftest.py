@@ -133,7 +133,7 @@ class Journey:
         self.watch(tab)
         return tab
 
-    def open_as(self, user, *, tab=None, accept_downloads: bool = False):
+    def open_as(self, user, *, tab=None, accept_downloads: bool = False, password: str = f.PASSWORD):
         """A watched page logged in as the user through the real form: in a browser of its own, or in the tab given."""
         from playwright.sync_api import expect
 
@@ -143,9 +143,9 @@ class Journey:
             self.watch(tab)
         tab.goto(f"{self.base}/")
         tab.fill("input[name=username]", user.username)
-        tab.fill("input[name=password]", f.PASSWORD)
+        tab.fill("input[name=password]", password)
         tab.click("form.stack button[type=submit]")
-        expect(tab.locator(".topbar .who")).to_contain_text(user.username)
+        expect(tab.locator(".topbar .who")).to_contain_text(str(user))
         return tab
 
     def watch(self, tab) -> None:
