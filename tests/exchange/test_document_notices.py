@@ -106,6 +106,93 @@ def test_a_refused_application_sends_nothing_when_the_action_refuses(arrival, or
     assert not Message.objects.filter(message_type=MessageType.PROXY_REQUEST).exists()
 
 
+@pytest.fixture
+def origin_on_a_peer(db, settings):
+    """This deployment serves Guangdong (44); the household township (37) is on the peer "shandong"."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from tests.exchange.test_federation import key_text
+
+    settings.HUILIU_EXCHANGE_PREFIXES = "44"
+    peer, _created = exchange.add_peer(acting_user=None, name="shandong", base_url="http://shandong:8000",
+                                       public_key=key_text(Ed25519PrivateKey.generate()), prefixes="37")
+    return peer
+
+
+def _decision_from_the_peer(peer, request, payload, written=None) -> Message:
+    import uuid
+
+    written = written or timezone.now()
+    message, _created = exchange.receive_message(peer=peer, data={
+        "id": str(uuid.uuid4()), "message_type": MessageType.PROXY_DECISION, "sender_code": request.receiver_code,
+        "receiver_code": request.sender_code, "origin_deployment": "shandong", "created_at": written.isoformat(),
+        "deadline": None, "in_reply_to": str(request.pk), "payload": payload})
+    return message
+
+
+def test_an_approval_from_the_origin_on_a_peer_issues_the_application_here_with_the_number(
+        origin_on_a_peer, application, arrival):
+    from huiliu.audit.models import AuditEvent
+    from huiliu.certificates.models import ProxyStatus
+
+    request = _request(arrival.person)
+    days = 3
+    type(application).objects.filter(pk=application.pk).update(
+        applied_at=timezone.now() - datetime.timedelta(days=days))
+    Message.objects.filter(pk=request.pk).update(
+        created_at=timezone.now() - datetime.timedelta(days=days))
+
+    _decision_from_the_peer(origin_on_a_peer, request, {"decision": "approved", "reason": "",
+                                                        "document_number": "370114001-2026-000007"})
+
+    application.refresh_from_db()
+    request.refresh_from_db()
+    assert request.answered_at is not None
+    assert application.status == ProxyStatus.ISSUED
+    assert application.document_number == "370114001-2026-000007"
+    assert application.certificate is None
+    assert application.decided_at == request.answered_at
+    assert application.days_to_decision == days
+    row = AuditEvent.objects.get(event="decide_proxy_application", detail__application=str(application.pk))
+    assert (row.user_id, row.username) == (None, "peer:shandong")
+
+
+def test_a_refusal_from_the_origin_on_a_peer_refuses_the_application_here_with_its_reason(
+        origin_on_a_peer, application, arrival):
+    from huiliu.certificates.models import ProxyStatus
+
+    _decision_from_the_peer(origin_on_a_peer, _request(arrival.person),
+                            {"decision": "refused", "reason": "户籍信息待核实", "document_number": ""})
+
+    application.refresh_from_db()
+    assert (application.status, application.refusal_reason, application.days_to_decision) == (
+        ProxyStatus.REFUSED, "户籍信息待核实", 0)
+
+
+def test_a_decision_from_another_office_than_the_one_asked_leaves_the_application_pending(
+        origin_on_a_peer, application, arrival):
+    from huiliu.certificates.models import ProxyStatus
+
+    request = _request(arrival.person)
+    request.receiver_code = f.township(f.ORIGIN_COUNTY, 2)  # as if the answer came from a neighbour township
+    _decision_from_the_peer(origin_on_a_peer, request, {"decision": "refused", "reason": "不是我们"})
+
+    application.refresh_from_db()
+    assert application.status == ProxyStatus.PENDING
+
+
+@pytest.mark.parametrize(("payload", "field"), [
+    ({"decision": "approved", "reason": "", "document_number": ""}, "document_number"),
+    ({"decision": "refused", "reason": "  ", "document_number": ""}, "reason"),
+])
+def test_a_decision_without_its_number_or_its_reason_is_refused_naming_the_field(payload, field):
+    from huiliu.exchange.payloads import validate_payload
+
+    with pytest.raises(ValidationFailed) as refused:
+        validate_payload(MessageType.PROXY_DECISION, payload)
+    assert list(refused.value.errors) == [field]
+
+
 # --- Confirmed birth registrations -----------------------------------------------------------------------
 
 

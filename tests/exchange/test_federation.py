@@ -228,6 +228,7 @@ def test_an_answer_from_the_office_asked_stops_the_clock_of_the_original(client,
     inquiry = actions.send_message(acting_user=origin_township_officer, message_type=MessageType.JOINT_INQUIRY,
                                    sender_code=ORIGIN_TOWNSHIP, receiver_code=DESTINATION_TOWNSHIP,
                                    payload={"subject": "核实居住地", "question": "此人是否仍在贵处居住？"})
+    Message.objects.filter(pk=inquiry.pk).update(created_at=timezone.now() - datetime.timedelta(days=1))
     written = timezone.now() - datetime.timedelta(hours=2)
     findings = notice_data(message_type=MessageType.INQUIRY_FINDINGS, payload={"findings": "仍在本村居住。"},
                            in_reply_to=str(inquiry.pk), created_at=written.isoformat(), deadline=None)
@@ -265,6 +266,103 @@ def test_old_nonces_are_forgotten_now_and_then(client, dest, dest_key, monkeypat
     assert not ReceivedNonce.objects.filter(pk=old.pk).exists()
     assert ReceivedNonce.objects.filter(pk=recent.pk).exists()
     assert ReceivedNonce.objects.count() == 2
+
+
+def _overdue_inquiry(origin_township_officer) -> Message:
+    inquiry = actions.send_message(acting_user=origin_township_officer, message_type=MessageType.JOINT_INQUIRY,
+                                   sender_code=ORIGIN_TOWNSHIP, receiver_code=DESTINATION_TOWNSHIP,
+                                   payload={"subject": "核实居住地", "question": "此人是否仍在贵处居住？"})
+    Message.objects.filter(pk=inquiry.pk).update(deadline=timezone.now() - datetime.timedelta(days=30))
+    inquiry.refresh_from_db()
+    return inquiry
+
+
+def test_an_answer_a_peer_dates_before_the_question_is_counted_from_the_question_and_not_on_time(
+        client, dest, dest_key, origin_township_officer):
+    inquiry = _overdue_inquiry(origin_township_officer)
+    backdated = inquiry.created_at - datetime.timedelta(days=365)
+    findings = notice_data(message_type=MessageType.INQUIRY_FINDINGS, payload={"findings": "仍在本村居住。"},
+                           in_reply_to=str(inquiry.pk), created_at=backdated.isoformat(), deadline=None)
+
+    assert post_signed(client, findings, dest_key).status_code == 200
+
+    inquiry.refresh_from_db()
+    assert inquiry.answered_at == inquiry.created_at
+    assert inquiry.answered_at > inquiry.deadline - datetime.timedelta(days=31)
+
+
+def test_an_answer_dated_a_little_ahead_of_our_clock_stops_the_clock_no_later_than_now(
+        client, dest, dest_key, origin_township_officer):
+    inquiry = _overdue_inquiry(origin_township_officer)
+    ahead = timezone.now() + datetime.timedelta(minutes=3)  # within the clock skew: accepted
+    findings = notice_data(message_type=MessageType.INQUIRY_FINDINGS, payload={"findings": "仍在本村居住。"},
+                           in_reply_to=str(inquiry.pk), created_at=ahead.isoformat(), deadline=None)
+
+    assert post_signed(client, findings, dest_key).status_code == 200
+
+    inquiry.refresh_from_db()
+    assert inquiry.answered_at is not None and inquiry.answered_at <= timezone.now() < ahead
+
+
+def test_a_message_dated_in_the_future_beyond_the_clock_skew_is_refused(client, dest, dest_key):
+    data = notice_data(created_at=(timezone.now() + datetime.timedelta(hours=1)).isoformat())
+
+    response = post_signed(client, data, dest_key)
+
+    assert response.status_code == 422
+    assert "created_at" in response.json()["errors"]
+    assert not Message.objects.filter(pk=data["id"]).exists()
+
+
+def test_an_answer_that_answers_nothing_here_keeps_no_link_to_the_message_it_names(
+        client, dest, dest_key, origin_township_officer):
+    inquiry = _overdue_inquiry(origin_township_officer)
+    # From another office than the one asked: not an answer, so the page must not show the inquiry it names.
+    findings = notice_data(message_type=MessageType.INQUIRY_FINDINGS, payload={"findings": "不是我们问的。"},
+                           sender_code=f.township(f.DESTINATION_COUNTY, 2), in_reply_to=str(inquiry.pk),
+                           deadline=None)
+
+    assert post_signed(client, findings, dest_key).status_code == 200
+
+    assert Message.objects.get(pk=findings["id"]).in_reply_to is None
+
+
+def test_refusals_past_the_limit_are_answered_429_and_only_logged(client, tree, caplog, monkeypatch):
+    monkeypatch.setattr(federation, "REFUSALS_PER_MINUTE", 3)
+    before = AuditEvent.objects.count()
+    statuses = [client.post(INBOX, data=b"{}", content_type="application/json",
+                            headers={"X-Huiliu-Deployment": f"junk{i}"}).status_code
+                for i in range(federation.REFUSALS_PER_MINUTE + 5)]
+
+    assert statuses == [403] * federation.REFUSALS_PER_MINUTE + [429] * 5
+    assert AuditEvent.objects.count() - before == federation.REFUSALS_PER_MINUTE
+    assert "too many refusals" in caplog.text
+
+
+def test_no_peer_may_speak_for_an_office_this_deployment_serves_not_even_a_hub(client, tree):
+    hub_key = Ed25519PrivateKey.generate()
+    actions.add_peer(acting_user=None, name="hub", base_url="http://hub:8000", public_key=key_text(hub_key),
+                     is_hub=True)
+    data = notice_data(sender_code=ORIGIN_TOWNSHIP, receiver_code=f.township(f.ORIGIN_COUNTY, 2),
+                       origin_deployment="origin")
+
+    response = post_signed(client, data, hub_key, sender="hub")
+
+    assert response.status_code == 403
+    assert not Message.objects.filter(pk=data["id"]).exists()
+    assert refusals("sender_served_here").filter(username="peer:hub").count() == 1
+
+
+def test_a_deployment_that_is_no_hub_refuses_a_message_for_an_office_it_does_not_serve(client, dest, dest_key):
+    henan = add("henan", "41")
+    data = notice_data(receiver_code=HENAN_TOWNSHIP)
+
+    response = post_signed(client, data, dest_key)
+
+    assert response.status_code == 422
+    assert "receiver_code" in response.json()["errors"]
+    assert not Message.objects.filter(pk=data["id"]).exists()
+    assert not OutboxEntry.objects.filter(peer=henan).exists()
 
 
 # --- This deployment's key -------------------------------------------------------------
@@ -324,13 +422,13 @@ def test_pushing_signs_the_message_so_that_the_peer_accepts_it(client, settings,
 
     def to_the_peers_inbox(url, body, headers):
         # Play the peer: it knows "origin" by this deployment's public key.
-        settings.HUILIU_DEPLOYMENT = "dest"
+        settings.HUILIU_DEPLOYMENT, settings.HUILIU_EXCHANGE_PREFIXES = "dest", "44"
         Peer.objects.get_or_create(name="origin", defaults={
             "base_url": "http://origin.example", "public_key": signing.public_key_text(), "prefixes": "37"})
         try:
             response = post(client, body, headers)
         finally:
-            settings.HUILIU_DEPLOYMENT = "origin"
+            settings.HUILIU_DEPLOYMENT, settings.HUILIU_EXCHANGE_PREFIXES = "origin", "37"
         answers.append((url, response.json()))
         return response.status_code, response.content
 
@@ -506,7 +604,8 @@ def test_a_peer_switched_off_behind_the_actions_back_is_not_sent_to_and_its_mess
     assert recorder.requests == []
 
 
-def test_a_hub_passes_a_message_on_signed_with_its_own_key(client, dest, dest_key, recorder):
+def test_a_hub_passes_a_message_on_signed_with_its_own_key(client, settings, dest, dest_key, recorder):
+    settings.HUILIU_EXCHANGE_HUB = True
     henan = add("henan", "41")
     data = notice_data(receiver_code=HENAN_TOWNSHIP)
 

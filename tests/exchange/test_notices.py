@@ -87,3 +87,75 @@ def test_a_return_before_any_arrival_has_no_other_side_to_notify(origin_village_
     people.close_migration(acting_user=origin_village_worker, migration=migration, outcome="returned",
                            ended_on=datetime.date.today())
     assert not Message.objects.filter(message_type=MessageType.STATUS_CHANGE_NOTICE).exists()
+
+
+def test_moving_on_by_an_arrival_elsewhere_tells_the_old_destination_from_the_origin_never_where_to(
+        arrival, tree):
+    from huiliu.accounts.models import Role
+
+    hangzhou = f.make_user(Role.VILLAGE_WORKER, f.village(f.OTHER_DESTINATION_COUNTY), "hangzhou-village")
+    f.register_arrival(hangzhou, number=arrival.person.id_number, name="刘洋", county=f.OTHER_DESTINATION_COUNTY,
+                       arrival_date=datetime.date.today())
+
+    notice = Message.objects.get(message_type=MessageType.STATUS_CHANGE_NOTICE)
+    assert (notice.sender_code, notice.receiver_code) == (ORIGIN_TOWNSHIP, DESTINATION_TOWNSHIP)
+    assert (notice.payload["change"], notice.payload["effective_date"]) == ("moved_on", datetime.date.today().isoformat())
+    assert str(f.OTHER_DESTINATION_COUNTY)[:6] not in str(notice.payload)
+
+
+def test_moving_to_another_village_of_the_same_township_tells_nobody_it_moved_on(arrival, destination_township_officer):
+    f.register_arrival(destination_township_officer, number=arrival.person.id_number, name="刘洋",
+                       residence_code=f.village(f.DESTINATION_COUNTY, 1, 2))
+
+    assert not Message.objects.filter(message_type=MessageType.STATUS_CHANGE_NOTICE).exists()
+
+
+def test_an_outflow_registered_after_the_arrival_sends_no_outflow_notice(arrival, origin_village_worker):
+    people.register_outflow(acting_user=origin_village_worker, person=arrival.person, reason="work",
+                            departure_date=datetime.date.today() - datetime.timedelta(days=10),
+                            destination_code=f.village(f.OTHER_DESTINATION_COUNTY))
+
+    assert not Message.objects.filter(message_type=MessageType.OUTFLOW_NOTICE).exists()
+
+
+def _left_for_the_destination(origin_village_worker, **destination):
+    person = f.register_resident(origin_village_worker, name="赵六")
+    people.register_outflow(acting_user=origin_village_worker, person=person, reason="work",
+                            departure_date=datetime.date.today() - datetime.timedelta(days=5),
+                            destination_code=f.village(f.DESTINATION_COUNTY, **destination))
+    return person, Message.objects.get(message_type=MessageType.OUTFLOW_NOTICE, person=person)
+
+
+def test_the_arrival_answers_the_outflow_notice_sent_to_its_township_as_the_worker_who_registered_it(
+        origin_village_worker, destination_village_worker):
+    from huiliu.audit.models import AuditEvent
+
+    person, outflow_notice = _left_for_the_destination(origin_village_worker, township=1, village_no=2)
+    f.register_arrival(destination_village_worker, number=person.id_number, name="赵六")
+
+    outflow_notice.refresh_from_db()
+    assert outflow_notice.status == MessageStatus.ANSWERED
+    answer = Message.objects.get(pk=outflow_notice.answer_id)
+    assert answer.message_type == MessageType.FEEDBACK
+    assert (answer.sender_code, answer.receiver_code) == (DESTINATION_TOWNSHIP, ORIGIN_TOWNSHIP)
+    assert answer.payload == {"result": "confirmed",
+                              "note": f"已办理流入登记（{datetime.date.today().isoformat()}）"}
+    sent = AuditEvent.objects.get(event="send_message", object_id=str(answer.pk))
+    assert sent.username == destination_village_worker.username
+
+
+def test_an_arrival_in_another_township_than_declared_leaves_the_outflow_notice_open(
+        origin_village_worker, destination_village_worker):
+    person, outflow_notice = _left_for_the_destination(origin_village_worker, township=2)
+    f.register_arrival(destination_village_worker, number=person.id_number, name="赵六")
+
+    outflow_notice.refresh_from_db()
+    assert outflow_notice.answered_at is None
+
+
+def test_an_outflow_to_a_village_of_the_own_township_sends_no_notice_to_itself(origin_village_worker):
+    person = f.register_resident(origin_village_worker, name="赵六")
+    people.register_outflow(acting_user=origin_village_worker, person=person, reason="work",
+                            departure_date=datetime.date.today(), destination_code=f.village(f.ORIGIN_COUNTY, 1, 2))
+
+    assert not Message.objects.filter(sender_code=ORIGIN_TOWNSHIP, receiver_code=ORIGIN_TOWNSHIP).exists()

@@ -87,3 +87,44 @@ def test_agreements_and_stations_are_seen_by_either_party_and_no_one_else(origin
         assert queries.list_liaison_stations(user=party).count() == 1
     assert not queries.list_agreements(user=stranger).exists()
     assert not queries.list_liaison_stations(user=stranger).exists()
+
+
+def _message(**fields) -> Message:
+    now = timezone.now()
+    return Message.objects.create(**{"message_type": "joint_inquiry", "sender_code": f.township(f.DESTINATION_COUNTY),
+                                     "receiver_code": f.township(f.ORIGIN_COUNTY), "created_at": now,
+                                     "payload": {"subject": "s", "question": "q"}, **fields})
+
+
+def test_the_original_and_the_answer_of_a_message_are_found_only_where_the_user_may_see_them(
+        origin_township_officer, destination_township_officer):
+    elsewhere = _message(receiver_code=f.township(f.OTHER_ORIGIN_COUNTY))  # between the destination and Henan
+    naming_it = _message(message_type="inquiry_findings", payload={"findings": "x"}, in_reply_to=elsewhere.pk,
+                         answer_id=elsewhere.pk)
+
+    assert queries.find_original(user=origin_township_officer, message=naming_it) is None
+    assert queries.find_answer(user=origin_township_officer, message=naming_it) is None
+    assert queries.find_original(user=destination_township_officer, message=naming_it) == elsewhere
+    assert queries.find_answer(user=destination_township_officer, message=naming_it) == elsewhere
+
+
+def test_a_proxy_request_stands_for_an_application_only_between_its_townships_and_about_its_person(
+        arrival, destination_village_worker):
+    from huiliu.certificates import actions as certificates
+    from huiliu.exchange.models import MessageType
+
+    application = certificates.apply_by_proxy(acting_user=destination_village_worker, person=arrival.person,
+                                              purpose="办理居住证")
+    request = Message.objects.get(message_type=MessageType.PROXY_REQUEST)
+    other = f.register_resident(f.make_user(Role.VILLAGE_WORKER, f.village(f.ORIGIN_COUNTY, 2), "o2"), name="赵六",
+                                household_code=f.village(f.ORIGIN_COUNTY, 2))
+
+    def naming_it(**fields):
+        return _message(**{"message_type": MessageType.PROXY_REQUEST, "person": arrival.person,
+                           "payload": {**request.payload, "application_id": str(application.pk)}, **fields})
+
+    assert queries.proxy_application_of(request) == application
+    assert queries.proxy_application_of(naming_it(receiver_code=f.township(f.OTHER_ORIGIN_COUNTY))) is None
+    assert queries.proxy_application_of(naming_it(sender_code=f.township(f.DESTINATION_COUNTY, 2))) is None
+    assert queries.proxy_application_of(naming_it(person=other)) is None
+    assert queries.proxy_application_of(naming_it(person=None)) is None

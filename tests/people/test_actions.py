@@ -130,6 +130,26 @@ def test_a_second_arrival_at_another_destination_closes_the_first_stay_as_moved_
     assert person.residence_jurisdiction_id == OTHER_DESTINATION_VILLAGE
 
 
+def test_a_second_arrival_elsewhere_publishes_that_the_first_stay_moved_on_on_the_day_of_the_arrival(
+    origin_village_worker, destination_village_worker, other_destination_village_worker, monkeypatch
+):
+    from huiliu.core import events
+
+    person = f.register_resident(origin_village_worker)
+    first = arrive(destination_village_worker, person.id_number, arrival_date=days_ago(40))
+    published = []
+    publish = events.publish
+    monkeypatch.setattr(events, "publish", lambda name, **facts: (published.append((name, facts)),
+                                                                   publish(name, **facts)))
+
+    arrive(other_destination_village_worker, person.id_number, residence_code=OTHER_DESTINATION_VILLAGE,
+           arrival_date=days_ago(2))
+
+    [(name, facts)] = [(name, facts) for name, facts in published if name == events.STATUS_CHANGED]
+    assert (facts["change"], facts["effective_date"], facts["migration"].pk) == ("moved_on", days_ago(2), first.pk)
+    assert facts["person"].residence_jurisdiction_id == OTHER_DESTINATION_VILLAGE  # the old place is not the new one
+
+
 def test_registering_the_same_arrival_twice_at_the_same_place_is_refused_and_writes_nothing(
     destination_village_worker,
 ):

@@ -88,6 +88,8 @@ class ProxyApplication(BaseModel):
     refusal_reason = models.CharField(max_length=500, blank=True)
     certificate = models.OneToOneField(StatusCertificate, on_delete=models.PROTECT, null=True, blank=True,
                                        related_name="proxy_application")
+    # The number of the certificate when another deployment issued it (no certificate of ours to link).
+    document_number = models.CharField(max_length=50, blank=True)
     applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+")

@@ -18,7 +18,15 @@ Rules:
   prefixes; a message for any other code is queued for the peer that serves it,
   signed with this deployment's Ed25519 key, retried with backoff, and accepted by
   the peer once (by message id). Peers and their keys are configured by hand; an
-  unknown peer, a bad signature or a replayed request is refused and audited.
+  unknown peer, a bad signature or a replayed request is refused and audited (up to
+  a limit per client address a minute, then answered 429 and only logged). Nobody
+  speaks for an office this deployment serves, and only a hub (HUILIU_EXCHANGE_HUB)
+  passes on messages for offices it does not serve. A peer's answer stops the clock
+  no earlier than the question and no later than now; its proxy decision decides the
+  application held here (`certificates.actions.record_peer_decision`).
+- A township never sends a notice to itself. An arrival answers the open outflow
+  notice sent to its township ("confirmed"); a departure registered after the
+  arrival sends no outflow notice.
 
 Cooperation agreements (双向互动协议) and liaison stations (联络站) live here too: they
 are the standing arrangements between two places that the messages work within.

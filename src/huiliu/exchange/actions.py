@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from huiliu.accounts.models import Role
 from huiliu.accounts.scope import has_role, require_write_scope
 from huiliu.audit.actions import record_event
+from huiliu.certificates import actions as certificates
 from huiliu.core.errors import PermissionDenied, ValidationFailed
 from huiliu.core.identity import validate_phone
 from huiliu.jurisdictions import codes
@@ -38,6 +39,8 @@ from .payloads import validate_payload
 
 # Sent by a person through `send_message`; notices are sent by the registry itself, answers by `answer_message`.
 TYPES_SENT_BY_HAND = (MessageType.JOINT_INQUIRY, MessageType.PROXY_REQUEST, MessageType.SERVICE_REPORT)
+# A peer's clock may run this far ahead of ours; a message written later than that is refused.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
 # Retries wait 30 s, 1 min, 2 min … up to an hour between attempts.
 FIRST_RETRY_SECONDS = 30
 LONGEST_RETRY_SECONDS = 3600
@@ -80,8 +83,13 @@ def _enqueue(message: Message, now) -> OutboxEntry:
 
 
 def send_notice(*, acting_user, message_type: str, sender_code: int, receiver_code: int, payload: dict,
-                person: Person | None = None) -> Message:
-    """Send a notice that the registry raised itself (the triggering action already checked the user's scope)."""
+                person: Person | None = None) -> Message | None:
+    """Send a notice that the registry raised itself (the triggering action already checked the user's scope).
+
+    A township never notifies itself: when both ends are the same office, nothing is sent and None is returned.
+    """
+    if int(sender_code) == int(receiver_code):
+        return None
     return _write(acting_user=acting_user, message_type=message_type, sender_code=sender_code,
                   receiver_code=receiver_code, payload=payload, person=person)
 
@@ -127,6 +135,17 @@ def answer_message(*, acting_user, message: Message, payload: dict, decided_on_a
     # otherwise the clock would stop while the application stayed undecided.
     if not decided_on_application and queries.proxy_application_of(message) is not None:
         raise ValidationFailed({"__all__": [_("Decide this request on its proxy application page; the answer is sent from there.")]})
+    return _record_answer(acting_user=acting_user, message=message, payload=payload)
+
+
+def _record_answer(*, acting_user, message: Message, payload: dict) -> Message:
+    """Write the answer to a message and stop its clock, audited as the acting user; checks no scope.
+
+    For `answer_message`, which checked the user's scope, and for answers the registry gives by itself
+    (an arrival confirms the outflow notice it completes, registered by a village worker of the receiving township).
+    """
+    if not message.expects_answer:
+        raise ValidationFailed({"__all__": [_("This message does not expect an answer.")]})
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         if message.answered_at is not None:
@@ -183,15 +202,21 @@ def receive_message(*, peer: Peer, data: dict) -> tuple[Message, bool]:
         errors["in_reply_to"] = [_("Enter a valid value.")]
     _check_office_code(errors, "sender_code", data.get("sender_code"))
     _check_office_code(errors, "receiver_code", data.get("receiver_code"))
+    now = timezone.now()
+    if created_at is not None and created_at > now + CLOCK_SKEW:
+        # Written in the future: a clock far off, or a date chosen to move the figures.
+        errors["created_at"] = [_("The message is dated in the future.")]
     if errors:
         raise ValidationFailed(errors)
     receiver_code = int(data["receiver_code"])
+    local = routing.serves_locally(receiver_code)
+    if not local and not settings.HUILIU_EXCHANGE_HUB:
+        # Only a deployment configured as a hub passes messages on; others would queue them for ever.
+        raise ValidationFailed({"receiver_code": [_("This office is not served here.")]})
     payload = validate_payload(message_type, data.get("payload") or {})
     existing = Message.objects.filter(pk=message_id).first()
     if existing is not None:
         return existing, False
-    local = routing.serves_locally(receiver_code)
-    now = timezone.now()
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -203,8 +228,11 @@ def receive_message(*, peer: Peer, data: dict) -> tuple[Message, bool]:
             )
             if not local:
                 _enqueue(message, now)  # a hub passes it on
-            if in_reply_to is not None:
-                _close_answered(in_reply_to, message)
+            # The link to the message answered is kept only when it is accepted as its answer, so a peer cannot
+            # make a message page show another message it names; a relayed answer keeps it for its receiver.
+            if in_reply_to is not None and local and not _close_answered(in_reply_to, message, peer_name=peer.name):
+                message.in_reply_to = None
+                message.save(update_fields=["in_reply_to", "updated_at"])
             record_event(actor=None, username=f"peer:{peer.name}", event="receive_message", object_type="message",
                          object_id=message.pk, subject_codes=_subject_codes(message.person),
                          detail={"type": message_type, "from": message.sender_code, "to": receiver_code,
@@ -227,10 +255,11 @@ def _received_time(errors: dict, field: str, value) -> datetime.datetime | None:
     return parsed
 
 
-def _close_answered(original_id, answer: Message) -> None:
+def _close_answered(original_id, answer: Message, *, peer_name: str) -> bool:
+    """Stop the clock of the message a peer's answer answers, and act on a proxy decision; True when accepted."""
     original = Message.objects.select_for_update().filter(pk=original_id).first()
     if original is None or original.answered_at is not None:
-        return
+        return False
     # Only the office the original went to can answer it, with the type that answers it: a peer
     # that knows a message's id must not stop its clock with something else.
     answers_it = (
@@ -238,12 +267,27 @@ def _close_answered(original_id, answer: Message) -> None:
         and ANSWER_TYPE.get(original.message_type) == answer.message_type
     )
     if not answers_it:
-        return
-    # The clock stops when the answer was written, not when the network brought it.
-    original.answered_at = answer.created_at
+        return False
+    # The clock stops when the answer was written, not when the network brought it; but the peer's date is
+    # trusted only between the question and now, so no answer counts as given before it was asked.
+    original.answered_at = min(max(answer.created_at, original.created_at), timezone.now())
     original.answer_id = answer.pk
     original.status = MessageStatus.ANSWERED
     original.save(update_fields=["answered_at", "answer_id", "status", "updated_at"])
+    if original.message_type == MessageType.PROXY_REQUEST:
+        _record_proxy_decision(original, answer, peer_name=peer_name)
+    return True
+
+
+def _record_proxy_decision(request: Message, answer: Message, *, peer_name: str) -> None:
+    """Decide the application held here that the answered request stood for, as the origin on the peer decided."""
+    application = queries.proxy_application_of(request)
+    if application is None:
+        return
+    certificates.record_peer_decision(
+        application=application, issued=answer.payload.get("decision") == "approved",
+        reason=answer.payload.get("reason", ""), document_number=answer.payload.get("document_number", ""),
+        decided_at=request.answered_at, peer_name=peer_name)
 
 
 def record_delivery(*, entry: OutboxEntry) -> None:

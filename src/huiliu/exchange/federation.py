@@ -18,8 +18,11 @@ its own key: a hub that passes a message on signs it as itself.
 
 The inbox accepts a request only from an active peer, with a valid signature, a
 timestamp within five minutes and a nonce not seen before; a peer that is not a
-hub speaks only for the offices under its own prefixes. Everything refused is
-audited and logged. A message id already held is answered 200, so a sender whose
+hub speaks only for the offices under its own prefixes, and nobody speaks for an
+office this deployment serves. A message for an office it does not serve is passed
+on only by a hub (HUILIU_EXCHANGE_HUB), else refused. Everything refused is
+audited and logged, up to REFUSALS_PER_MINUTE per client address; past that a
+refusal is answered 429 and only logged. A message id already held is answered 200, so a sender whose
 first answer got lost stops retrying, and nothing is stored twice.
 """
 
@@ -51,8 +54,9 @@ from django.views.decorators.http import require_POST
 from huiliu.audit.actions import record_event
 from huiliu.core import signing
 from huiliu.core.errors import ValidationFailed
+from huiliu.core.ratelimit import allow_public_request
 
-from . import actions
+from . import actions, routing
 from .models import Message, OutboxEntry, Peer, ReceivedNonce
 
 logger = logging.getLogger(__name__)
@@ -74,6 +78,10 @@ TIMESTAMP = re.compile(r"[0-9]{1,12}")
 TIMEOUT_SECONDS = 10
 PUSH_LIMIT = 200
 ANSWER_BYTES = 64 * 1024
+# Refusals audited per client address each minute; past it a stranger's posts are only logged, so nobody can fill
+# the append-only audit table (or hold its lock) by posting junk.
+REFUSAL_PAGE = "peer_refusal"
+REFUSALS_PER_MINUTE = 30
 
 
 # --- The signed request --------------------------------------------------------------
@@ -245,10 +253,17 @@ REFUSALS = {
     "stale_timestamp": "请求时间与本机时间相差超过 5 分钟，请检查两端的系统时钟。",
     "replayed_nonce": "此请求已经收到过（随机数重复），不再受理。",
     "sender_not_served": "该对端无权代表此发送机构：发送机构的区划代码不在其登记的前缀之内。",
+    "sender_served_here": "发送机构由本系统服务，不受理其他系统代其发送的消息。",
 }
+TOO_MANY_REFUSALS = "拒收的请求过多，请稍后再试。"
 
 
-def _refuse(name: str, reason: str, **detail) -> JsonResponse:
+def _refuse(request, name: str, reason: str, **detail) -> JsonResponse:
+    client = request.META.get("REMOTE_ADDR", "")
+    if not allow_public_request(client=client, page=REFUSAL_PAGE, per_minute=REFUSALS_PER_MINUTE):
+        logger.warning("Refused a request from peer %r at %s: %s %s (too many refusals: not audited)",
+                       name, client, reason, detail or "")
+        return JsonResponse({"detail": TOO_MANY_REFUSALS}, status=429, json_dumps_params={"ensure_ascii": False})
     logger.warning("Refused a request from peer %r: %s %s", name, reason, detail or "")
     # Not inside the request's transaction (the view is non-atomic): the refusal stays on record.
     record_event(actor=None, username=f"peer:{name}", event="exchange_refused", object_type="message",
@@ -261,14 +276,18 @@ def _unprocessable(name: str, errors: dict[str, list[str]]) -> JsonResponse:
     return JsonResponse({"detail": "输入有误", "errors": errors}, status=422, json_dumps_params={"ensure_ascii": False})
 
 
+def _sender_code(data: dict) -> int | None:
+    try:
+        return int(data.get("sender_code"))
+    except (TypeError, ValueError):
+        return None  # not a code at all: refused as malformed further on
+
+
 def _speaks_for(peer: Peer, data: dict) -> bool:
     """Tell whether the peer may send for the message's sender: a hub for anyone, others for their prefixes."""
-    if peer.is_hub:
+    code = _sender_code(data)
+    if peer.is_hub or code is None:
         return True
-    try:
-        code = int(data.get("sender_code"))
-    except (TypeError, ValueError):
-        return True  # not a code at all: refused as malformed further on
     return any(f"{code:012d}".startswith(prefix) for prefix in peer.prefix_list)
 
 
@@ -301,25 +320,29 @@ def receive(request):
     signature = request.headers.get(HEADER_SIGNATURE, "")
     peer = Peer.objects.filter(name=name, active=True).first() if name else None
     if peer is None:
-        return _refuse(name, "unknown_peer")
+        return _refuse(request, name, "unknown_peer")
     body = request.body
     well_formed = TIMESTAMP.fullmatch(timestamp) and NONCE.fullmatch(nonce)
     if not well_formed or not verify(peer, recipient=settings.HUILIU_DEPLOYMENT, timestamp=timestamp, nonce=nonce,
                                      signature=signature, body=body):
-        return _refuse(name, "bad_signature")
+        return _refuse(request, name, "bad_signature")
     # Checked only once the signature holds, so nobody else can fill the nonce table.
     if abs(time.time() - int(timestamp)) > CLOCK_SKEW_SECONDS:
-        return _refuse(name, "stale_timestamp", timestamp=timestamp)
+        return _refuse(request, name, "stale_timestamp", timestamp=timestamp)
     if not _store_nonce(peer, nonce):
-        return _refuse(name, "replayed_nonce", nonce=nonce)
+        return _refuse(request, name, "replayed_nonce", nonce=nonce)
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         data = None
     if not isinstance(data, dict):
         return _unprocessable(name, {"__all__": ["请求体须为 UTF-8 编码的 JSON 对象。"]})
+    sender_code = _sender_code(data)
+    # Our own offices write their messages here: nobody else, a hub included, speaks for them.
+    if sender_code is not None and routing.serves_locally(sender_code):
+        return _refuse(request, name, "sender_served_here", sender_code=str(sender_code)[:20])
     if not _speaks_for(peer, data):
-        return _refuse(name, "sender_not_served", sender_code=str(data.get("sender_code"))[:20])
+        return _refuse(request, name, "sender_not_served", sender_code=str(data.get("sender_code"))[:20])
     try:
         message, created = actions.receive_message(peer=peer, data=data)
     except ValidationFailed as failure:

@@ -9,7 +9,8 @@ import datetime
 from typing import Literal
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from huiliu.core.errors import ValidationFailed, field_errors
 from huiliu.core.identity import validate_id_number
@@ -82,10 +83,28 @@ class ProxyRequest(_AboutPerson):
     application_id: str = Field(default="", max_length=36)
 
 
+def _field_error(model: str, field: str, value, message: str) -> ValidationError:
+    """A refusal a whole-model check raises, placed on the one field it names."""
+    return ValidationError.from_exception_data(model, [InitErrorDetails(
+        type=PydanticCustomError("value_error", message, {"error": message}), loc=(field,), input=value)])
+
+
 class ProxyDecision(_Payload):
+    """Origin → destination: the certificate asked for was issued, under this number, or refused, for this reason."""
+
     decision: Literal["approved", "refused"]
     reason: str = Field(default="", max_length=500)
     document_number: str = Field(default="", max_length=50)
+
+    @model_validator(mode="after")
+    def _decision_explained(self) -> "ProxyDecision":
+        # The destination records the outcome on its application: a number to show, or a reason to give the person.
+        if self.decision == "approved" and not self.document_number:
+            raise _field_error("ProxyDecision", "document_number", self.document_number,
+                               _("An approval gives the number of the document issued."))
+        if self.decision == "refused" and not self.reason:
+            raise _field_error("ProxyDecision", "reason", self.reason, _("A refusal gives its reason."))
+        return self
 
 
 class JointInquiry(_Payload):

@@ -81,18 +81,22 @@ def access_message(user, message_id) -> Message:
     return message
 
 
-def find_answer(message: Message) -> Message | None:
-    """The answer to a message (call after access_message)."""
+def _visible(user) -> QuerySet[Message]:
+    return Message.objects.filter(scope_filter(user, "sender_code", "receiver_code"))
+
+
+def find_answer(*, user, message: Message) -> Message | None:
+    """The answer to a message, when the user may see it (call after access_message)."""
     if message.answer_id is None:
         return None
-    return Message.objects.filter(pk=message.answer_id).first()
+    return _visible(user).filter(pk=message.answer_id).first()
 
 
-def find_original(message: Message) -> Message | None:
-    """The message this one answers (call after access_message)."""
+def find_original(*, user, message: Message) -> Message | None:
+    """The message this one answers, when the user may see it (call after access_message)."""
     if message.in_reply_to is None:
         return None
-    return Message.objects.filter(pk=message.in_reply_to).first()
+    return _visible(user).filter(pk=message.in_reply_to).first()
 
 
 def list_messages_about(person) -> QuerySet[Message]:
@@ -210,11 +214,20 @@ def count_queue() -> list[dict]:
 
 
 def proxy_application_of(message: Message) -> ProxyApplication | None:
-    """The proxy application held here that a proxy request stands for, if any."""
+    """The proxy application held here that a proxy request stands for, if any.
+
+    Only the application the request was raised for: the same person, sent from the township that applied to the
+    origin township. A request naming someone else's application stands for none.
+    """
     application_id = message.payload.get("application_id") if message.message_type == MessageType.PROXY_REQUEST else None
-    if not application_id:
+    if not application_id or not _is_uuid(application_id) or message.person_id is None:
         return None
-    return ProxyApplication.objects.filter(pk=application_id).first()
+    application = ProxyApplication.objects.filter(pk=application_id, person_id=message.person_id).first()
+    if application is None:
+        return None
+    sent_between = (codes.township_of(application.applying_jurisdiction_id) == message.sender_code
+                    and codes.township_of(application.origin_jurisdiction_id) == message.receiver_code)
+    return application if sent_between else None
 
 
 def _is_uuid(value) -> bool:

@@ -208,7 +208,8 @@ def message_detail(request, message_id):
         else:
             messages.success(request, _("The answer has been sent."))
             return redirect("exchange:message_detail", message_id=message.pk)
-    original, answer = queries.find_original(message), queries.find_answer(message)
+    original = queries.find_original(user=request.user, message=message)
+    answer = queries.find_answer(user=request.user, message=message)
     linked = [m for m in (original, answer) if m is not None]
     names = full_names([code for m in (message, *linked) for code in (m.sender_code, m.receiver_code)]
                        + [m.payload.get(field) for m in (message, *linked) for field in CODE_FIELDS])

@@ -328,6 +328,7 @@ def register_inflow(
             raise ValidationFailed({"arrival_date": [
                 _("The arrival cannot be before %(date)s, when this person's current move began.")
                 % {"date": migration.started_on.isoformat()}]})
+        ended = None
         if migration is not None and hasattr(migration, "inflow"):
             if migration.inflow.residence_jurisdiction_id == residence.code:
                 raise ValidationFailed({"__all__": [_("This arrival is already registered here.")]})
@@ -336,7 +337,7 @@ def register_inflow(
             migration.ended_on = arrival_date
             migration.end_note = _("registered at a new place of residence")
             migration.save(update_fields=["status", "ended_on", "end_note", "updated_at"])
-            migration = None
+            ended, migration = migration, None
         if migration is None:
             migration = Migration.objects.create(
                 person=person, status=MigrationStatus.ARRIVED, origin_jurisdiction_id=person.household_jurisdiction_id,
@@ -358,6 +359,10 @@ def register_inflow(
         record_event(actor=acting_user, event="register_inflow", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes,
                      detail={"migration": str(migration.pk), "linked": hasattr(migration, "outflow")})
+        if ended is not None:
+            # Published once the person lives at the new place, so the old destination is told the stay ended.
+            events.publish(events.STATUS_CHANGED, acting_user=acting_user, person=person, change="moved_on",
+                           effective_date=arrival_date, migration=ended)
         events.publish(events.INFLOW_REGISTERED, acting_user=acting_user, migration=migration)
     return migration
 
