@@ -8,8 +8,9 @@ HUILIU_HTTPS          "1" when served over HTTPS: secure cookies, HSTS
 HUILIU_VAR_DIR        where the embedded database and secrets live (default ./var)
 HUILIU_DEPLOYMENT     this deployment's name among its exchange peers (default "local")
 HUILIU_EXCHANGE_PREFIXES  division-code prefixes this deployment serves, e.g. "37,41" (default: all)
+HUILIU_EXCHANGE_HUB   "1" when this deployment is a hub: it passes on messages for codes it does not serve
 HUILIU_SIGNING_KEY_FILE   this deployment's Ed25519 signing key (default: generated into var/signing_key.pem)
-HUILIU_DOCUMENT_KEYS  comma-separated base64 public keys of other deployments whose document QR codes verify here
+HUILIU_DOCUMENT_KEYS  other deployments whose document QR codes verify here, as comma-separated name=base64key pairs
 HUILIU_PUBLIC_RATE_PER_MINUTE  requests a client address may make to a public verification page each minute (default 20)
 """
 
@@ -22,6 +23,22 @@ import dj_database_url
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("HUILIU_VAR_DIR", Path.cwd() / "var")).resolve()
+
+
+def _document_keys(text: str) -> dict[str, str]:
+    """`name=base64key` pairs, comma-separated: each deployment's name with its document public key."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    keys = {}
+    for pair in text.split(","):
+        if not pair.strip():
+            continue
+        name, _sep, key = (part.strip() for part in pair.partition("="))
+        if not name or not key or name in keys:
+            raise ImproperlyConfigured(f"HUILIU_DOCUMENT_KEYS holds {pair.strip()!r}: write each entry once, as "
+                                       "deployment-name=base64-public-key.")
+        keys[name] = key
+    return keys
 
 
 def _env_flag(name: str) -> bool:
@@ -185,10 +202,13 @@ HUILIU_AUDIT_KEY = os.environ.get("HUILIU_AUDIT_KEY") or SECRET_KEY
 # --- Exchange between deployments (huiliu.exchange.federation) ----------------------
 HUILIU_DEPLOYMENT = os.environ.get("HUILIU_DEPLOYMENT", "local")
 HUILIU_EXCHANGE_PREFIXES = os.environ.get("HUILIU_EXCHANGE_PREFIXES", "")
+# Only a hub relays: any other deployment refuses a message for a code it does not serve.
+HUILIU_EXCHANGE_HUB = _env_flag("HUILIU_EXCHANGE_HUB")
 # Signs exchange requests and the QR codes of documents (huiliu.core.signing).
 HUILIU_SIGNING_KEY_FILE = Path(os.environ.get("HUILIU_SIGNING_KEY_FILE") or VAR_DIR / "signing_key.pem")
 # Documents of these deployments verify here too (huiliu.core.signed_codes); this deployment's own key always does.
-HUILIU_DOCUMENT_KEYS = [key.strip() for key in os.environ.get("HUILIU_DOCUMENT_KEYS", "").split(",") if key.strip()]
+# Given as `name=base64key,name=base64key`: a code is checked only with the key of the deployment it names.
+HUILIU_DOCUMENT_KEYS = _document_keys(os.environ.get("HUILIU_DOCUMENT_KEYS", ""))
 
 # --- Public pages ---------------------------------------------------------------------
 # Enough for a person checking their papers; too few to walk the number space.

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 import pytest
 from django.db import connection
@@ -158,3 +159,93 @@ def test_an_identifier_typed_with_any_grouping_or_width_is_masked(db, typed):
 
     row.refresh_from_db()
     assert row.detail["query"] == "[已屏蔽]"
+
+
+# --- Identifiers typed with dots, slashes or cut short, and what must stay readable ----------------
+
+SEPARATORS = ["", " ", "-", ".", "/", "_", "  ", " / ", "\u3000", "．", "／"]  # the last two fold by NFKC
+
+
+def _typed(digits: str, groups: list[int], separator: str) -> str:
+    pieces, start = [], 0
+    for size in groups:
+        pieces.append(digits[start:start + size])
+        start += size
+    pieces.append(digits[start:])
+    return separator.join(piece for piece in pieces if piece)
+
+
+@pytest.mark.parametrize("typed", [
+    "370114.19900517.0012",
+    "3701/1419/9005/1700/12",
+    "370114/19900517/001X",
+    "37011419900517001",  # the first 17 digits fix the 18th
+    "370114 19900517 001",
+    "身份证号370114_19900517_0012请核对",
+])
+def test_an_id_number_typed_with_dots_or_slashes_or_cut_to_its_first_17_digits_is_masked(db, typed):
+    row = record_event(actor=None, event="search", object_type="certificate", detail={"query": typed},
+                       object_id=typed[:64])
+
+    row.refresh_from_db()
+    assert typed not in row.detail["query"] and "[已屏蔽]" in row.detail["query"]
+    assert "[已屏蔽]" in row.object_id
+
+
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from huiliu.audit.actions import _scrub_text, holds_raw_identifier  # noqa: E402
+
+
+@given(
+    birth=st.dates(min_value=datetime.date(1930, 1, 1), max_value=datetime.date(2025, 12, 31)),
+    sequence=st.integers(min_value=0, max_value=999),
+    sex=st.sampled_from(["M", "F"]),
+    length=st.sampled_from([17, 18]),
+    separator=st.sampled_from(SEPARATORS),
+    groups=st.lists(st.integers(min_value=1, max_value=8), max_size=6),
+    before=st.sampled_from(["", "号码 ", "ID:", "查询"]),
+    after=st.sampled_from(["", " 请核对", "。", "号"]),
+)
+@hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_id_number_or_its_first_17_digits_however_separated_is_masked(birth, sequence, sex, length,
+                                                                              separator, groups, before, after):
+    number = make_id_number("370114", birth, sequence, sex)
+    digits = number[:length]
+    text = before + _typed(digits, groups, separator) + after
+
+    assert holds_raw_identifier(text)
+    scrubbed = _scrub_text(text)
+    assert not any(ch.isdigit() for ch in scrubbed.replace(before, "", 1)), scrubbed
+
+
+@given(
+    day=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)),
+    other=st.dates(min_value=datetime.date(1900, 1, 1), max_value=datetime.date(2100, 12, 31)),
+    date_separator=st.sampled_from(["-", ".", "/"]),
+    cents=st.integers(min_value=0, max_value=10**11),
+    row_key=st.uuids(),
+    words=st.sampled_from(["至", " 到 ", "，金额 ", "; "]),
+)
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_dates_money_amounts_and_row_keys_are_never_masked(day, other, date_separator, cents, row_key, words):
+    dates = [day.strftime(f"%Y{date_separator}%m{date_separator}%d"), other.isoformat()]
+    amounts = [f"{cents / 100:,.2f}", f"{cents / 100:.2f}", f"¥{cents // 100:,}元"]
+    texts = [dates[0], f"{dates[0]}{words}{dates[1]}", f"{dates[0]}/{dates[1]}", *amounts,
+             f"{dates[0]}{words}{amounts[0]}", str(row_key), f"{row_key}{words}{dates[1]}"]
+
+    for text in texts:
+        assert _scrub_text(text) == unicodedata.normalize("NFKC", text), text  # folded by NFKC, nothing masked
+        assert not holds_raw_identifier(text), text
+
+
+def test_document_and_tracking_numbers_and_usernames_are_kept_in_the_audit_row(db):
+    numbers = ["village_worker-440306001002-123", "370114001-2026-000042", "370114001-2026-000042-v3", "370114001000-2026-S000001",
+               "370114-2026-P000007", "370114001001-2026-000001"]
+    detail = {"numbers": numbers, "listed": ", ".join(numbers), "listed_cjk": "、".join(numbers)}
+    row = record_event(actor=None, event="verify_document", detail=detail)
+
+    row.refresh_from_db()
+    assert row.detail == detail

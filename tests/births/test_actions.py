@@ -48,6 +48,14 @@ def notes_about(registration) -> list[str]:
     return [note["about"] for note in registration.registry_notes]
 
 
+def living_at_the_destination(person, destination_village_worker):
+    """The person, registered as living in the destination village: where `file_online` files by default."""
+    f.register_arrival(destination_village_worker, number=person.id_number)
+    person.refresh_from_db()
+    assert person.residence_jurisdiction_id == DESTINATION_VILLAGE
+    return person
+
+
 # --- Filing: declared facts are taken as declared -----------------------------------------------------
 
 
@@ -74,9 +82,10 @@ def test_a_registration_needs_no_spouse_no_phone_no_residence_and_any_marital_st
 
 
 def test_a_registration_that_differs_from_the_registry_is_accepted_with_a_note_for_each_difference(
-    origin_village_worker
+    origin_village_worker, destination_village_worker
 ):
-    mother = f.register_resident(origin_village_worker, name="李桂兰", marital_status="21")
+    mother = living_at_the_destination(f.register_resident(origin_village_worker, name="李桂兰", marital_status="21"),
+                                       destination_village_worker)
     people_actions.record_child(acting_user=origin_village_worker, person=mother, sex="F",
                                 birth_date=datetime.date(2018, 3, 1))
 
@@ -91,8 +100,11 @@ def test_a_registration_that_differs_from_the_registry_is_accepted_with_a_note_f
         "40", f.village(f.ORIGIN_COUNTY, 2, 1), 2)
 
 
-def test_a_registration_under_another_name_than_the_registrys_is_accepted_but_not_linked(origin_village_worker):
-    mother = f.register_resident(origin_village_worker, name="李桂兰")
+def test_a_registration_under_another_name_than_the_registrys_is_accepted_but_not_linked(
+    origin_village_worker, destination_village_worker
+):
+    mother = living_at_the_destination(f.register_resident(origin_village_worker, name="李桂兰"),
+                                       destination_village_worker)
 
     registration = file_online(mother_name="李桂芝", mother_id_number=mother.id_number)
 
@@ -101,8 +113,11 @@ def test_a_registration_under_another_name_than_the_registrys_is_accepted_but_no
     assert registration.mother_name == "李桂芝"
 
 
-def test_a_registration_that_agrees_with_the_registry_is_linked_without_notes(origin_village_worker):
-    mother = f.register_resident(origin_village_worker, name="李桂兰", marital_status="21")
+def test_a_registration_that_agrees_with_the_registry_is_linked_without_notes(
+    origin_village_worker, destination_village_worker
+):
+    mother = living_at_the_destination(f.register_resident(origin_village_worker, name="李桂兰", marital_status="21"),
+                                       destination_village_worker)
 
     registration = file_online(mother_name="李桂兰", mother_id_number=mother.id_number,
                                household_code=ORIGIN_TOWNSHIP)  # the township above the registered village agrees
@@ -111,13 +126,64 @@ def test_a_registration_that_agrees_with_the_registry_is_linked_without_notes(or
     assert registration.registry_notes == []
 
 
-def test_the_notes_never_reveal_the_registrys_values(origin_village_worker):
-    mother = f.register_resident(origin_village_worker, name="李桂兰", marital_status="21")
+def test_the_notes_never_reveal_the_registrys_values(origin_village_worker, destination_village_worker):
+    mother = living_at_the_destination(f.register_resident(origin_village_worker, name="李桂兰", marital_status="21"),
+                                       destination_village_worker)
 
     registration = file_online(mother_name="王桂兰", mother_id_number=mother.id_number, marital_status="40")
 
     text = json.dumps(registration.registry_notes, ensure_ascii=False)
     assert "李桂兰" not in text and "初婚" not in text and "first marriage" not in text
+
+
+def test_filing_with_the_id_number_of_someone_outside_the_offices_area_tells_nothing_of_her_record(
+    origin_village_worker, destination_village_worker
+):
+    target = f.register_resident(origin_village_worker, name="王秀英", marital_status="21")  # lives at the origin
+    stranger = f.id_number(f.ORIGIN_COUNTY)  # in no record at all
+
+    def filed(number, **overrides):
+        return file_by(destination_village_worker, mother_id_number=number, household_code=OTHER_DESTINATION_VILLAGE,
+                       **overrides)
+
+    guesses = [filed(target.id_number, mother_name=name, marital_status=status, existing_children=children)
+               for name in ("王秀英", "张三") for status in ("21", "10") for children in (0, 1)]
+    unknown = filed(stranger)
+
+    # Every guess answers as an ID number the registry does not hold, and none is linked to her record.
+    assert {json.dumps(r.registry_notes, ensure_ascii=False) for r in guesses} == {
+        json.dumps(unknown.registry_notes, ensure_ascii=False)}
+    assert notes_about(unknown) == ["registry"]
+    assert all(r.mother is None for r in guesses)
+    assert not AuditEvent.objects.filter(event="registry_lookup").exists()  # her record was not read
+
+
+def test_a_filing_office_whose_area_holds_her_residence_consults_her_record_and_her_offices_see_it(
+    origin_village_worker, destination_village_worker
+):
+    mother = living_at_the_destination(f.register_resident(origin_village_worker, name="王秀英", marital_status="21"),
+                                       destination_village_worker)
+
+    registration = file_by(destination_village_worker, mother_id_number=mother.id_number,
+                           household_code=OTHER_DESTINATION_VILLAGE, residence_code=DESTINATION_VILLAGE)
+
+    assert registration.mother == mother
+    assert notes_about(registration) == ["household_code"]
+    lookup = AuditEvent.objects.get(event="registry_lookup")
+    assert (lookup.object_type, lookup.object_id) == ("person", str(mother.pk))
+    # Her real household place and residence, not the declared ones: her own offices' auditors see the read.
+    assert (lookup.subject_household, lookup.subject_residence) == (ORIGIN_VILLAGE, DESTINATION_VILLAGE)
+    assert lookup.detail["linked"] is True and lookup.detail["notes"] == ["household_code"]
+
+
+def test_a_filing_at_her_household_township_consults_her_record(origin_village_worker, origin_township_officer):
+    mother = f.register_resident(origin_village_worker, name="王秀英", marital_status="21")
+
+    registration = file_by(origin_township_officer, filed_at="household", jurisdiction_code=ORIGIN_TOWNSHIP,
+                           mother_id_number=mother.id_number, marital_status="10")
+
+    assert registration.mother == mother and notes_about(registration) == ["marital_status"]
+    assert AuditEvent.objects.get(event="registry_lookup").subject_household == ORIGIN_VILLAGE
 
 
 def test_the_sex_in_the_mothers_id_number_is_not_policed(tree):

@@ -148,6 +148,52 @@ def test_the_status_page_answers_429_past_its_limit_and_leaks_nothing(client, re
     assert "王*英" not in text and "王秀英" not in text and registration.mother_id_number not in text
 
 
+def _wrong_four(registration, n: int) -> str:
+    return next(four for four in (f"{i:04d}" for i in range(n, 10000)) if four != registration.mother_id_number[-4:])
+
+
+def test_a_tracking_number_takes_ten_failed_guesses_an_hour_from_all_addresses_then_answers_not_found(
+    client, registration
+):
+    from huiliu.core.ratelimit import MAX_FAILED_GUESSES
+
+    for i in range(MAX_FAILED_GUESSES):  # each guess from another address: the per-address limit never bites
+        client.post("/births/track/", {"tracking_number": registration.tracking_number,
+                                        "id_last_four": _wrong_four(registration, i)}, REMOTE_ADDR=f"198.51.100.{i}")
+    tracks = AuditEvent.objects.filter(event="track").count()
+
+    right = {"tracking_number": registration.tracking_number, "id_last_four": registration.mother_id_number[-4:]}
+    response = client.post("/births/track/", right, REMOTE_ADDR="203.0.113.9")
+
+    assert response.status_code == 200 and response.context["not_found"] and response.context["found"] is None
+    assert "王*英" not in response.content.decode()
+    assert AuditEvent.objects.filter(event="track").count() == tracks  # not even checked
+    client.post("/births/track/", right, REMOTE_ADDR="203.0.113.10")
+    limit = AuditEvent.objects.filter(event="guess_limit", object_type="birth_registration")
+    assert list(limit.values_list("object_id", flat=True)) == [registration.tracking_number]  # audited once
+
+
+def test_another_tracking_number_is_not_held_back_by_failed_guesses_at_one(client, registration):
+    from huiliu.core.ratelimit import MAX_FAILED_GUESSES
+
+    for i in range(MAX_FAILED_GUESSES + 2):
+        client.post("/births/track/", {"tracking_number": "440306001001-2026-S999999", "id_last_four": f"{i:04d}"},
+                    REMOTE_ADDR=f"198.51.100.{i}")
+
+    response = client.post("/births/track/", {"tracking_number": registration.tracking_number,
+                                               "id_last_four": registration.mother_id_number[-4:]})
+
+    assert response.context["found"].status == "submitted"
+
+
+def test_ipv6_addresses_of_one_64_block_share_the_status_pages_limit(client, tree, low_rate):
+    codes = [client.get("/births/track/", REMOTE_ADDR=f"2001:db8:0:1::{i:x}").status_code for i in range(1, 6)]
+    other_block = client.get("/births/track/", REMOTE_ADDR="2001:db8:0:2::1").status_code
+
+    assert codes[-1] == 429
+    assert other_block == 200
+
+
 def test_the_status_page_opens_without_an_account(client, tree):
     assert client.get("/births/track/").status_code == 200
 
@@ -224,7 +270,9 @@ def test_the_mothers_registry_record_is_linked_only_for_those_who_may_read_it(
     log_in, origin_village_worker, destination_village_worker
 ):
     mother = f.register_resident(origin_village_worker, name="王秀英")
-    registration = file_online(mother_id_number=mother.id_number)
+    # Filed at her household place, whose office may consult her record: the registration is linked to it.
+    registration = file_online(mother_id_number=mother.id_number, filed_at="household")
+    assert registration.mother == mother
     record = f"/people/{mother.pk}/"
 
     assert record in log_in(origin_village_worker).get(f"/births/{registration.pk}/").content.decode()

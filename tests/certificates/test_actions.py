@@ -310,3 +310,110 @@ def test_a_new_role_for_a_village_worker_does_not_make_them_an_issuer(family, or
 def test_no_audit_row_of_the_proxy_flow_holds_a_raw_id_number(application, origin_township_officer):
     actions.decide_proxy_application(acting_user=origin_township_officer, application=application, issue=True)
     assert not any(holds_raw_identifier(f"{e.detail} {e.object_id}") for e in AuditEvent.objects.all())
+
+
+# --- Decisions made on a peer deployment -----------------------------------------------------------------
+
+
+def test_a_decision_a_peer_sent_issues_the_application_keeping_the_number_issued_there(application):
+    application = days_ago(application, 4)
+
+    decided = actions.record_peer_decision(application=application, issued=True, reason="",
+                                           document_number="370114001-2026-000042", decided_at=timezone.now(),
+                                           peer_name="shandong")
+
+    decided.refresh_from_db()
+    assert (decided.status, decided.document_number, decided.certificate, decided.decided_by) == (
+        ProxyStatus.ISSUED, "370114001-2026-000042", None, None)
+    assert decided.days_to_decision == 4
+    row = AuditEvent.objects.get(event="decide_proxy_application")
+    assert (row.user_id, row.username, row.detail["decision"]) == (None, "peer:shandong", "issued")
+
+
+def test_a_refusal_a_peer_sent_keeps_its_reason_and_no_number(application):
+    decided = actions.record_peer_decision(application=application, issued=False, reason="户籍信息待核实",
+                                           document_number="ignored", decided_at=timezone.now(), peer_name="shandong")
+
+    assert (decided.status, decided.refusal_reason, decided.document_number) == (
+        ProxyStatus.REFUSED, "户籍信息待核实", "")
+
+
+@pytest.mark.parametrize("offset", [datetime.timedelta(days=-400), datetime.timedelta(days=30)])
+def test_a_peers_decision_dated_before_the_application_or_in_the_future_is_held_between_the_two(application, offset):
+    application = days_ago(application, 2)
+
+    decided = actions.record_peer_decision(application=application, issued=False, reason="不符合条件",
+                                           document_number="", decided_at=timezone.now() + offset,
+                                           peer_name="shandong")
+
+    assert application.applied_at <= decided.decided_at <= timezone.now()
+    assert decided.days_to_decision == (0 if offset.days < 0 else 2)
+
+
+def test_a_peers_decision_leaves_an_application_decided_already_as_it_was(application, origin_township_officer):
+    actions.decide_proxy_application(acting_user=origin_township_officer, application=application, issue=True)
+
+    decided = actions.record_peer_decision(application=application, issued=False, reason="迟到的答复",
+                                           document_number="", decided_at=timezone.now(), peer_name="shandong")
+
+    assert (decided.status, decided.refusal_reason) == (ProxyStatus.ISSUED, "")
+    assert AuditEvent.objects.filter(event="decide_proxy_application").count() == 1
+
+
+# --- A new issue supersedes the valid certificate the person holds -------------------------------------
+
+
+def test_a_second_issue_supersedes_the_valid_certificate_so_one_person_never_holds_two_with_different_facts(
+    family, certificate, origin_township_officer, origin_village_worker
+):
+    people.update_person(acting_user=origin_village_worker, person=family, marital_status="40")
+
+    second = actions.issue_certificate(acting_user=origin_township_officer, person=family, requested_by="in_person")
+
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.SUPERSEDED
+    assert list(StatusCertificate.objects.filter(person=family, status=CertificateStatus.VALID)) == [second]
+    # A new request takes a fresh number as a first version; "-vN" stays for corrections of one certificate.
+    assert (second.version, second.supersedes) == (1, certificate)
+    assert second.number != certificate.number and "-v" not in second.number
+    assert (certificate.snapshot["marital_status"], second.snapshot["marital_status"]) == ("21", "40")
+    issued = AuditEvent.objects.filter(event="issue_certificate").latest("id")
+    assert issued.detail["supersedes"] == str(certificate.pk)
+    assert issued.detail["superseded_number"] == certificate.number
+
+
+def test_the_superseded_paper_verifies_as_superseded_and_the_new_one_as_valid(family, certificate,
+                                                                              origin_township_officer):
+    from huiliu.certificates.verification import find_documents
+
+    second = actions.issue_certificate(acting_user=origin_township_officer, person=family, requested_by="in_person")
+
+    last_four = family.id_number[-4:]
+    assert [v.status for v in find_documents(certificate.number, last_four)] == [CertificateStatus.SUPERSEDED]
+    assert [v.status for v in find_documents(second.number, last_four)] == [CertificateStatus.VALID]
+
+
+def test_an_expired_or_revoked_certificate_is_left_as_it_is_by_a_new_issue(family, certificate,
+                                                                           origin_township_officer):
+    StatusCertificate.objects.filter(pk=certificate.pk).update(
+        valid_until=timezone.localdate() - datetime.timedelta(days=1))
+
+    second = actions.issue_certificate(acting_user=origin_township_officer, person=family, requested_by="in_person")
+
+    certificate.refresh_from_db()
+    assert certificate.status == CertificateStatus.VALID and second.supersedes is None  # it verifies as expired
+
+
+def test_a_proxy_decision_supersedes_the_valid_certificate_the_person_already_holds(
+    application, arrived, origin_township_officer
+):
+    earlier = actions.issue_certificate(acting_user=origin_township_officer, person=arrived, requested_by="in_person")
+
+    decided = actions.decide_proxy_application(acting_user=origin_township_officer, application=application,
+                                               issue=True)
+
+    earlier.refresh_from_db()
+    assert earlier.status == CertificateStatus.SUPERSEDED
+    assert decided.certificate.supersedes == earlier and decided.certificate.requested_by == RequestedBy.PROXY
+    assert list(StatusCertificate.objects.filter(person=arrived, status=CertificateStatus.VALID)) == [
+        decided.certificate]

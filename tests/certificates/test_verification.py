@@ -213,12 +213,95 @@ def test_a_genuine_code_whose_number_is_not_on_record_says_so(client, db):
     assert _("Signature genuine, document not found") in answer
 
 
-def test_a_code_of_another_deployment_is_genuine_but_its_status_is_kept_there(client, holder, settings):
+def _key_text(key) -> str:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+
+    return base64.b64encode(key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                          serialization.PublicFormat.Raw)).decode()
+
+
+def signed_elsewhere(document: SignedDocument, key, settings, tmp_path) -> str:
+    """Sign as another deployment would, with its own key file."""
+    from cryptography.hazmat.primitives import serialization
+
+    path = tmp_path / "elsewhere.pem"
+    path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    own, settings.HUILIU_SIGNING_KEY_FILE = settings.HUILIU_SIGNING_KEY_FILE, path
+    try:
+        return encode_document(document)
+    finally:
+        settings.HUILIU_SIGNING_KEY_FILE = own
+
+
+def test_a_code_of_another_deployment_is_genuine_but_its_status_is_kept_there(client, holder, settings, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    henan = Ed25519PrivateKey.generate()
+    settings.HUILIU_DOCUMENT_KEYS = {"henan": _key_text(henan)}
     certificate = make_certificate(holder)
 
-    answer = result(client.post(URL, {"code": signed(signed_fields(certificate, deployment="henan"))}))
+    answer = result(client.post(URL, {"code": signed_elsewhere(signed_fields(certificate, deployment="henan"), henan,
+                                                               settings, tmp_path)}))
 
     assert _("Signature genuine") in answer and "status-" not in answer
+
+
+def test_a_trusted_peer_key_cannot_vouch_for_a_paper_of_this_deployment(client, holder, settings, tmp_path):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    henan = Ed25519PrivateKey.generate()
+    settings.HUILIU_DOCUMENT_KEYS = {"henan": _key_text(henan)}
+    certificate = make_certificate(holder)
+    # The real number and masked ID number, printed on the paper; a holder of the forger's choosing.
+    forged = signed_elsewhere(signed_fields(certificate, holder="李*四"), henan, settings, tmp_path)
+
+    answer = result(client.post(URL, {"code": forged}))
+
+    assert "李*四" not in answer and "status-valid" not in answer
+    assert _("Invalid signature: the code was altered, or it was not issued by this system.") in answer
+    # Nor for a paper of a third deployment it does not speak for.
+    settings.HUILIU_DOCUMENT_KEYS = {"henan": _key_text(henan), "hubei": _key_text(Ed25519PrivateKey.generate())}
+    third = signed_elsewhere(signed_fields(certificate, deployment="hubei"), henan, settings, tmp_path)
+    assert _("Signature genuine") not in result(client.post(URL, {"code": third}))
+
+
+def _wrong(holder, i: int) -> str:
+    return next(four for four in (f"{n:04d}" for n in range(i, 10000)) if four != holder.id_number[-4:])
+
+
+def test_a_number_takes_ten_failed_guesses_an_hour_from_all_addresses_then_answers_not_found(client, holder):
+    from huiliu.core.ratelimit import MAX_FAILED_GUESSES
+
+    certificate = make_certificate(holder)
+    for i in range(MAX_FAILED_GUESSES):
+        assert ask(client, certificate.number, _wrong(holder, i), REMOTE_ADDR=f"198.51.100.{i}").status_code == 200
+    lookups = AuditEvent.objects.filter(event="verify_document").count()
+
+    right = ask(client, certificate.number, holder.id_number[-4:], REMOTE_ADDR="203.0.113.7")
+    again = ask(client, f" {certificate.number} ", holder.id_number[-4:], REMOTE_ADDR="203.0.113.8")
+
+    for response in (right, again):
+        assert response.status_code == 200 and response.context["not_found"] and "欧**䶮" not in result(response)
+    assert AuditEvent.objects.filter(event="verify_document").count() == lookups  # not checked
+    capped = AuditEvent.objects.filter(event="guess_limit")
+    assert list(capped.values_list("object_id", flat=True)) == [certificate.number]  # audited once
+    # Another number is not held back.
+    other = make_certificate(holder, number="370114001-2026-000143")
+    assert "欧**䶮" in result(ask(client, other.number, holder.id_number[-4:]))
+
+
+def test_ipv6_addresses_of_one_64_block_share_the_rate_limit(client, holder, settings):
+    settings.HUILIU_PUBLIC_RATE_PER_MINUTE = 3
+    certificate = make_certificate(holder)
+
+    answers = [ask(client, certificate.number, holder.id_number[-4:], REMOTE_ADDR=f"2001:db8:7:7::{i}").status_code
+               for i in range(1, 5)]
+
+    assert answers == [200, 200, 200, 429]
+    assert ask(client, certificate.number, holder.id_number[-4:], REMOTE_ADDR="2001:db8:7:8::1").status_code == 200
 
 
 def test_the_page_answers_429_past_the_rate_limit(client, holder, settings):

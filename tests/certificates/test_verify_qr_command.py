@@ -166,10 +166,23 @@ def test_a_genuine_code_not_in_this_database_says_so(db):
     assert _("Current status: not on record in this database.") in output_of(encode_document(DOCUMENT))
 
 
-def test_a_code_of_another_deployment_is_not_looked_up(db, settings):
-    settings.HUILIU_DEPLOYMENT = "henan"
+def _public_key_text() -> str:
+    import base64
 
-    output = output_of(encode_document(DOCUMENT))
+    from cryptography.hazmat.primitives import serialization
+
+    raw = signing.private_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def test_a_code_of_another_deployment_is_not_looked_up(db, settings, tmp_path):
+    code = encode_document(DOCUMENT)  # signed at "origin"
+    origin_key = _public_key_text()
+    settings.HUILIU_DEPLOYMENT = "henan"
+    settings.HUILIU_SIGNING_KEY_FILE = tmp_path / "henan.pem"
+    settings.HUILIU_DOCUMENT_KEYS = {"origin": origin_key}
+
+    output = output_of(code)
 
     assert _("Signature valid.") in output and "origin" in output
 
@@ -177,5 +190,16 @@ def test_a_code_of_another_deployment_is_not_looked_up(db, settings):
 def test_a_tampered_code_exits_with_status_1_in_process(db):
     with pytest.raises(SystemExit) as exited:
         call_command("verify_qr", "HZ1:ABC", stderr=io.StringIO())
+
+    assert exited.value.code == 1
+
+
+def test_a_code_naming_another_deployment_but_signed_with_this_ones_key_fails(db, settings):
+    settings.HUILIU_DOCUMENT_KEYS = {"henan": _public_key_text()}  # even if that key were configured for it
+    code = encode_document(SignedDocument(**{**DOCUMENT.__dict__, "deployment": "henan"}))
+    settings.HUILIU_DOCUMENT_KEYS = {}
+
+    with pytest.raises(SystemExit) as exited:
+        call_command("verify_qr", code, stdout=io.StringIO(), stderr=io.StringIO())
 
     assert exited.value.code == 1

@@ -63,7 +63,9 @@ def signed_by(key: Ed25519PrivateKey, document: SignedDocument, settings, tmp_pa
 
 
 @pytest.mark.parametrize("document", [CERTIFICATE, VOUCHER])
-def test_a_signed_document_decodes_to_the_same_fields(document):
+def test_a_signed_document_decodes_to_the_same_fields(document, settings):
+    settings.HUILIU_DEPLOYMENT = document.deployment  # signed by the deployment it names
+
     assert decode_document(encode_document(document)) == document
 
 
@@ -78,7 +80,7 @@ def test_the_code_is_upper_case_so_the_qr_uses_alphanumeric_mode_and_stays_small
 
 
 def test_spaces_and_newlines_around_a_pasted_code_do_not_matter():
-    assert decode_document("  " + encode_document(VOUCHER) + "\r\n") == VOUCHER
+    assert decode_document("  " + encode_document(CERTIFICATE) + "\r\n") == CERTIFICATE
 
 
 @given(data=st.data())
@@ -134,9 +136,62 @@ def test_a_document_signed_by_an_unknown_key_fails(settings, tmp_path):
 def test_a_document_signed_by_a_key_in_document_keys_passes(settings, tmp_path):
     other = Ed25519PrivateKey.generate()
     text = signed_by(other, VOUCHER, settings, tmp_path)
-    settings.HUILIU_DOCUMENT_KEYS = [public_key_text(Ed25519PrivateKey.generate()), public_key_text(other)]
+    settings.HUILIU_DOCUMENT_KEYS = {"hangzhou": public_key_text(Ed25519PrivateKey.generate()),
+                                     "shenzhen": public_key_text(other)}
 
     assert decode_document(text) == VOUCHER
+
+
+def test_a_document_is_checked_only_with_the_key_of_the_deployment_it_names(settings, tmp_path):
+    hangzhou = Ed25519PrivateKey.generate()
+    text = signed_by(hangzhou, VOUCHER, settings, tmp_path)  # names shenzhen, signed by hangzhou
+    settings.HUILIU_DOCUMENT_KEYS = {"hangzhou": public_key_text(hangzhou),
+                                     "shenzhen": public_key_text(Ed25519PrivateKey.generate())}
+
+    with pytest.raises(InvalidCode, match="签名无效"):
+        decode_document(text)
+
+
+def test_a_trusted_peer_key_cannot_sign_a_document_naming_this_deployment(settings, tmp_path):
+    peer = Ed25519PrivateKey.generate()
+    text = signed_by(peer, CERTIFICATE, settings, tmp_path)  # names "local", this deployment
+    settings.HUILIU_DOCUMENT_KEYS = {"shenzhen": public_key_text(peer)}
+
+    with pytest.raises(InvalidCode, match="签名无效"):
+        decode_document(text)
+
+
+def test_a_configured_key_under_this_deployments_own_name_is_ignored(settings, tmp_path):
+    peer = Ed25519PrivateKey.generate()
+    text = signed_by(peer, CERTIFICATE, settings, tmp_path)
+    settings.HUILIU_DOCUMENT_KEYS = {"local": public_key_text(peer)}
+
+    with pytest.raises(InvalidCode, match="签名无效"):
+        decode_document(text)
+    assert decode_document(encode_document(CERTIFICATE)) == CERTIFICATE  # its own key still signs its own papers
+
+
+def test_a_document_naming_a_deployment_without_a_configured_key_fails(settings, tmp_path):
+    text = signed_by(Ed25519PrivateKey.generate(), VOUCHER, settings, tmp_path)
+
+    with pytest.raises(InvalidCode, match="签名无效"):
+        decode_document(text)
+
+
+def test_document_keys_are_read_as_name_and_key_pairs_and_the_old_bare_list_is_refused(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from huiliu.settings import _document_keys
+
+    key = public_key_text(Ed25519PrivateKey.generate())
+    assert _document_keys(f" shenzhen={key} , hangzhou={key},") == {"shenzhen": key, "hangzhou": key}
+    assert _document_keys("") == {}
+    for text in (key, f"={key}", "shenzhen=", f"shenzhen={key},shenzhen={key}"):
+        with pytest.raises(ImproperlyConfigured):
+            _document_keys(text)
+    settings.HUILIU_DOCUMENT_KEYS = [key]
+    with pytest.raises(ImproperlyConfigured):
+        decode_document(encode_document(CERTIFICATE))
 
 
 def test_a_signature_over_the_body_alone_is_refused():

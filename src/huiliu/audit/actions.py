@@ -9,12 +9,19 @@ from .chain import GENESIS, chained_fields, row_digest
 from .models import AuditEvent
 
 # A raw ID number or phone must never reach an audit row (shared/SECURITY.md 15),
-# however it was typed: with any spaces or dashes between the digits, full-width
-# digits or spaces (folded by NFKC first), a phone after +86.
-_SEPARATOR = r"[\s\-]*"
-_RAW_IDENTIFIER = re.compile(
-    rf"(?<!\d)(?:(?:\d{_SEPARATOR}){{17}}[\dXx]|(?:\+?86{_SEPARATOR})?1{_SEPARATOR}[3-9](?:{_SEPARATOR}\d){{9}})(?!\d)"
-)
+# however it was typed: with spaces, dashes, dots, slashes or underscores between
+# the digits, full-width digits or spaces (folded by NFKC first), a phone after +86;
+# and the first 17 digits alone (they fix the check digit). Commas are no separator:
+# they part the items of a list and the thousands of an amount. Dates and amounts
+# hold too few digits to be masked, and a phone is read with spaces and dashes only,
+# so "130,000,000.00" stays an amount. First-generation 15-digit numbers (out of use
+# since 2013) are not looked for: a 12-digit division code and a 3-digit sequence
+# ("440306001002-123") would read as one.
+_SEPARATOR = r"[\s\-./_]*"
+_PHONE_SEPARATOR = r"[\s\-]*"
+_ID_NUMBER = rf"(?:\d{_SEPARATOR}){{16}}\d(?:{_SEPARATOR}[\dXx])?"
+_PHONE = rf"(?:\+?86{_PHONE_SEPARATOR})?1{_PHONE_SEPARATOR}[3-9](?:{_PHONE_SEPARATOR}\d){{9}}"
+_RAW_IDENTIFIER = re.compile(rf"(?<!\d)(?:{_ID_NUMBER}|{_PHONE})(?!\d)")
 # Row keys (UUIDs) are not personal data and must stay findable, though their hex may hold 11 digits in a row.
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 

@@ -97,15 +97,29 @@ def _check_length(errors: FieldErrors, field: str, value: str, column: str | Non
         errors.add(field, _("At most %(limit)d characters.") % {"limit": limit})
 
 
+def _consultable(person: Person | None, office: Jurisdiction) -> Person | None:
+    """The registry's record of the mother, if the filing office may consult it: household or residence in its area.
+
+    Elsewhere the record is as good as absent: no note about it and no link, so filing with
+    someone else's ID number tells nothing of their record (not even that there is one).
+    """
+    if person is None:
+        return None
+    places = (person.household_jurisdiction_id, person.residence_jurisdiction_id)
+    return person if any(place is not None and codes.contains(office.code, place) for place in places) else None
+
+
 def _registry_notes(person: Person | None, *, name: str, marital_status: str, household_code: int,
                     existing_children: int) -> list[dict]:
     """Where the declaration and the registry's record of the same ID number differ: facts for the worker, no verdict.
 
     The notes say what differs, never the registry's value: the office where a family files
-    need not be one that may read the family's record.
+    need not be one that may read the family's record. `person` is None both when the registry
+    has no such ID number and when its record lies outside the office's area: one note for both.
     """
     if person is None:
-        return [{"about": "registry", "note": _("This ID number is not in the population registry yet.")}]
+        return [{"about": "registry", "note": _("The population registry holds no record of this ID number within "
+                                                "the area of this office.")}]
     notes = []
     if person.name != name:
         notes.append({"about": "name", "note": _("The registry holds another name for this ID number; the "
@@ -187,9 +201,10 @@ def file_birth_registration(
         require_write_scope(acting_user, office.code, object_type=OBJECT_TYPE,
                             message=_("This office is outside your area of responsibility."))
 
-    person = Person.objects.filter(id_number=mother_number).first()
+    person = _consultable(Person.objects.filter(id_number=mother_number).first(), office)
     notes = _registry_notes(person, name=mother_name, marital_status=marital_status, household_code=household.code,
                             existing_children=existing_children)
+    linked = person if person is not None and person.name == mother_name else None
     now = timezone.now()
     with transaction.atomic():
         registration = BirthRegistration.objects.create(
@@ -200,7 +215,7 @@ def file_birth_registration(
             marital_status=marital_status, household_code=household.code,
             residence_code=residence.code if residence else None, residence_address=residence_address, phone=phone,
             existing_children=existing_children, expected_birth_date=expected_birth_date, birth_date=birth_date,
-            registry_notes=notes, mother=person if person is not None and person.name == mother_name else None,
+            registry_notes=notes, mother=linked,
             submitted_at=now, filed_by=acting_user if channel == Channel.WORKER else None,
         )
         record_event(actor=acting_user, event="create", object_type=OBJECT_TYPE, object_id=registration.pk,
@@ -208,6 +223,13 @@ def file_birth_registration(
                      detail={"tracking_number": registration.tracking_number, "channel": channel,
                              "filed_at": filed_at, "office": office.code, "linked": registration.mother_id is not None,
                              "notes": [n["about"] for n in notes]})
+        if person is not None:
+            # The record was read: its own offices' auditors see that, whatever places the family declared.
+            record_event(actor=acting_user, event="registry_lookup", object_type="person", object_id=person.pk,
+                         subject_codes=person.place_codes,
+                         detail={"birth_registration": str(registration.pk),
+                                 "tracking_number": registration.tracking_number,
+                                 "linked": linked is not None, "notes": [n["about"] for n in notes]})
     return registration
 
 

@@ -1,3 +1,5 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,10 +11,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from huiliu.accounts.scope import in_scope
+from huiliu.audit.actions import record_event
+from huiliu.audit.context import client_address
+from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import DomainError, NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
-from huiliu.core.ratelimit import allow_public_request
+from huiliu.core.ratelimit import allow_public_request, count_failed_guess, guesses_exhausted
 from huiliu.jurisdictions.queries import full_names
 
 from . import actions, queries
@@ -22,6 +27,8 @@ from .models import Channel, RegistrationStatus
 PAGE_SIZE = 25
 # The tracking number of the family's last filing, shown again on the page it is sent to.
 FILED_KEY = "births_filed"
+# Failed guesses at one tracking number are counted here, across all clients (core.ratelimit).
+TRACK_GUESS_PAGE = "births_track_guess"
 
 
 def _or_404(request, registration_id):
@@ -34,7 +41,8 @@ def _or_404(request, registration_id):
 def _refused_past_rate(request, page: str):
     """The 429 page once this client address has asked too often this minute; None while it may go on."""
     per_minute = getattr(settings, "HUILIU_PUBLIC_RATE_PER_MINUTE", 20)
-    if allow_public_request(client=request.META.get("REMOTE_ADDR", ""), page=page, per_minute=per_minute):
+    client = client_address.get() or request.META.get("REMOTE_ADDR", "")
+    if allow_public_request(client=client, page=page, per_minute=per_minute):
         return None
     response = render(request, "births/rate_limited.html", status=429)
     response["Retry-After"] = "60"
@@ -78,10 +86,22 @@ def public_track(request):
     if refused:
         return refused
     form = TrackForm(request.POST or None)
-    found = submit(request, form, lambda data: queries.track_registration(**data) or False)
+    found = submit(request, form, lambda data: _track(**data) or False)
     return render(request, "births/public_track.html", {
         "form": form, "found": found or None, "not_found": found is False,
     })
+
+
+def _track(tracking_number: str, id_last_four: str):
+    """track_registration, unless this number has used up its failed guesses: then "not found", unchecked."""
+    number = unicodedata.normalize("NFKC", tracking_number or "").strip()
+    if guesses_exhausted(number=number, page=TRACK_GUESS_PAGE):
+        return None
+    found = queries.track_registration(tracking_number=number, id_last_four=id_last_four)
+    if found is None and count_failed_guess(number=number, page=TRACK_GUESS_PAGE):
+        record_event(actor=None, event="guess_limit", object_type="birth_registration", object_id=number[:64],
+                     outcome=AuditEvent.Outcome.DENIED, detail={"page": "births_track"})
+    return found
 
 
 # --- Worker pages --------------------------------------------------------------------------

@@ -77,21 +77,48 @@ def _create_certificate(*, acting_user, person: Person, township: int, number: s
     )
 
 
+def _supersede_valid_certificates(person: Person) -> StatusCertificate | None:
+    """Mark the person's valid, unexpired certificates superseded; return the latest, which the new one replaces.
+
+    Call inside the transaction, with the person's row locked: one person never holds two valid
+    certificates, which could state different facts.
+    """
+    current = list(StatusCertificate.objects.select_for_update().filter(
+        person=person, status=CertificateStatus.VALID, valid_until__gte=timezone.localdate(),
+    ).order_by("-issued_on", "-created_at"))
+    for old in current:
+        old.status = CertificateStatus.SUPERSEDED
+        old.save(update_fields=["status", "updated_at"])
+    return current[0] if current else None
+
+
 def issue_certificate(*, acting_user, person: Person, requested_by: str,
                       valid_days: int = DEFAULT_VALID_DAYS) -> StatusCertificate:
-    """Issue a status certificate at the person's request, with a snapshot of their registered facts."""
+    """Issue a status certificate at the person's request, with a snapshot of their registered facts.
+
+    A new request is a new certificate: a fresh number, version 1. A valid, unexpired one the
+    person still holds is superseded by it (the new one names it in `supersedes`), so the old
+    paper then verifies as superseded; "-vN" versions of one number stay for corrections
+    (reissue_certificate). Proxy decisions issue through here and behave the same.
+    """
     if requested_by not in RequestedBy.values:
         raise ValidationFailed({"requested_by": [_("A certificate is issued only at the person's request.")]})
     valid_days = _check_valid_days(valid_days)
     township = issuing_township(person)
     _require_issuing_scope(acting_user, township, object_type="certificate")
     with transaction.atomic():
+        # Two issues for one person at the same moment: the second waits here and then supersedes the first.
+        Person.objects.select_for_update().filter(pk=person.pk).first()
+        replaced = _supersede_valid_certificates(person)
         number = next_document_number(jurisdiction_code=township, kind=NUMBER_KIND, year=timezone.localdate().year)
         certificate = _create_certificate(acting_user=acting_user, person=person, township=township, number=number,
-                                          version=1, valid_days=valid_days, requested_by=requested_by)
+                                          version=1, valid_days=valid_days, requested_by=requested_by,
+                                          supersedes=replaced)
+        detail = {"certificate": str(certificate.pk), "number": number, "requested_by": requested_by}
+        if replaced is not None:
+            detail.update(supersedes=str(replaced.pk), superseded_number=replaced.number)
         record_event(actor=acting_user, event="issue_certificate", object_type="person", object_id=person.pk,
-                     subject_codes=person.place_codes,
-                     detail={"certificate": str(certificate.pk), "number": number, "requested_by": requested_by})
+                     subject_codes=person.place_codes, detail=detail)
     return certificate
 
 
@@ -234,4 +261,34 @@ def decide_proxy_application(*, acting_user, application: ProxyApplication, issu
                      detail={"application": str(application.pk), "decision": application.status,
                              "days": application.days_to_decision})
         events.publish(events.PROXY_DECIDED, acting_user=acting_user, application=application)
+    return application
+
+
+def record_peer_decision(*, application: ProxyApplication, issued: bool, reason: str, document_number: str,
+                         decided_at: datetime.datetime, peer_name: str) -> ProxyApplication:
+    """Record on the application the origin's decision that a peer deployment sent back (its PROXY_DECISION).
+
+    Called by the exchange when the answer arrives, already checked as answering this application's request; the
+    certificate was issued on the peer, so only its number is kept. An application decided already stays as it is.
+    """
+    with transaction.atomic():
+        application = ProxyApplication.objects.select_for_update().select_related("person").get(pk=application.pk)
+        if application.status != ProxyStatus.PENDING:
+            return application
+        # The peer says when it decided: never before the application, never in the future.
+        decided_at = min(max(decided_at, application.applied_at), timezone.now())
+        application.status = ProxyStatus.ISSUED if issued else ProxyStatus.REFUSED
+        application.refusal_reason = "" if issued else (reason or "").strip()[:500]
+        application.document_number = (document_number or "").strip()[:50] if issued else ""
+        application.decided_at = decided_at
+        application.days_to_decision = _days_between(application.applied_at, decided_at)
+        application.decided_by = None
+        application.save(update_fields=["status", "refusal_reason", "document_number", "decided_at",
+                                        "days_to_decision", "decided_by", "updated_at"])
+        record_event(actor=None, username=f"peer:{peer_name}", event="decide_proxy_application",
+                     object_type="person", object_id=application.person_id,
+                     subject_codes=application.person.place_codes,
+                     detail={"application": str(application.pk), "decision": application.status,
+                             "days": application.days_to_decision, "document_number": application.document_number,
+                             "decided_on": peer_name})
     return application

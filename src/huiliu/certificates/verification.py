@@ -5,8 +5,11 @@ masked name, and nothing more. Asked by number, the last four characters of the 
 number must match too, and a wrong four answers exactly like an unknown number, so
 the page tells no one which numbers exist. Asked with a QR code's text, the
 signature is checked first, without the database; only a genuine code leads to a
-lookup of its live status. Each client address has a few lookups a minute, and
-every lookup is audited without the ID number or the name.
+lookup of its live status. Each client address (an IPv6 one by its /64) has a few
+lookups a minute, and each number a few failed guesses an hour from all clients
+together: past them, the number answers "not found" without being checked, and
+reaching that cap is audited once. Every lookup is audited without the ID number
+or the name.
 """
 
 import datetime
@@ -27,7 +30,7 @@ from huiliu.audit.models import AuditEvent
 from huiliu.births.models import BirthRegistration, RegistrationStatus
 from huiliu.births.voucher import signed_voucher
 from huiliu.core.identity import mask_id_number, mask_name
-from huiliu.core.ratelimit import allow_public_request
+from huiliu.core.ratelimit import allow_public_request, count_failed_guess, guesses_exhausted
 from huiliu.core.signed_codes import InvalidCode, SignedDocument, decode_document, encode_document
 from huiliu.jurisdictions.queries import full_names
 
@@ -43,6 +46,7 @@ KIND_LABELS = {
     "certificate": gettext_lazy("marital and childbearing status certificate"),
 }
 RATE_PAGE = "verify"
+GUESS_PAGE = "verify_guess"
 
 
 @dataclass(frozen=True)
@@ -206,12 +210,24 @@ def check(request):
     elif asking:
         context["number_form"] = form = NumberForm(data)
         if form.is_valid():
-            verdicts = find_documents(form.cleaned_data["number"], form.cleaned_data["id_last_four"])
-            _audit(via="number", verdicts=verdicts)
+            verdicts = _find_with_guess_cap(form.cleaned_data["number"], form.cleaned_data["id_last_four"])
             context.update(verdicts=verdicts, not_found=not verdicts)
     response = render(request, "verify/check.html", context)
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def _find_with_guess_cap(number: str, id_last_four: str) -> list[Verdict]:
+    """find_documents, unless this number has used up its failed guesses: then "not found", unchecked and unaudited."""
+    number = normalized_number(number)
+    if guesses_exhausted(number=number, page=GUESS_PAGE):
+        return []
+    verdicts = find_documents(number, id_last_four)
+    _audit(via="number", verdicts=verdicts)
+    if not verdicts and count_failed_guess(number=number, page=GUESS_PAGE):
+        record_event(actor=None, event="guess_limit", object_type="document", object_id=number[:64],
+                     outcome=AuditEvent.Outcome.DENIED, detail={"page": RATE_PAGE})
+    return verdicts
 
 
 def _check_code(text: str) -> dict:

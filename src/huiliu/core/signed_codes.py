@@ -7,7 +7,10 @@ passes for a document. base45 uses only QR alphanumeric characters, so the whole
 code encodes in the QR's compact alphanumeric mode (version 8 or 9 at level M).
 
 Verification needs no database: this deployment's public key, and the public keys of
-other deployments whose documents it trusts (HUILIU_DOCUMENT_KEYS), are enough.
+other deployments whose documents it trusts (HUILIU_DOCUMENT_KEYS, name=key pairs),
+are enough. A code is checked only with the key of the deployment it names: one that
+names this deployment with this deployment's own key, so a peer's key never vouches
+for a paper of this deployment, nor of any deployment but its own.
 """
 
 import base64
@@ -88,33 +91,62 @@ def decode_document(text: str) -> SignedDocument:
     # One encoding per document: a code that decodes but was not written this way has been altered.
     if cbor2.dumps([body, signature]) != raw or base45.b45encode(raw).decode("ascii") != text[len(PREFIX):]:
         raise damaged
-    if not any(_verifies(key, signature, PREFIX.encode("ascii") + body) for key in trusted_keys()):
-        raise InvalidCode(_("Invalid signature: the code was altered, or it was not issued by this system."))
+    message = PREFIX.encode("ascii") + body
+    invalid = InvalidCode(_("Invalid signature: the code was altered, or it was not issued by this system."))
     try:
         kind, number, holder, id_masked, issued, valid_until, issuer_code, deployment = cbor2.loads(body)
-        return SignedDocument(
+        if not isinstance(deployment, str):
+            raise TypeError(deployment)
+        document = SignedDocument(
             kind=KINDS[kind], number=number, holder=holder, id_number_masked=id_masked,
             issued_on=EPOCH + datetime.timedelta(days=issued),
             valid_until=None if valid_until is None else EPOCH + datetime.timedelta(days=valid_until),
             issuer_code=issuer_code, deployment=deployment)
     except Exception:  # noqa: BLE001
-        # Signed by a trusted key yet not in this layout: a later version of the format.
-        raise InvalidCode(_("The code is signed but its content is in a format this version cannot read.")) from None
+        # Not in this layout, so the deployment cannot be read: signed by a trusted key, it is a later format.
+        if any(_verifies(key, signature, message) for key in trusted_keys().values()):
+            raise InvalidCode(_("The code is signed but its content is in a format this version cannot read.")) from None
+        raise invalid from None
+    key = key_of(document.deployment)
+    if key is None or not _verifies(key, signature, message):
+        raise invalid
+    return document
 
 
-def trusted_keys() -> list[Ed25519PublicKey]:
-    """This deployment's public key and the keys of the other deployments in HUILIU_DOCUMENT_KEYS."""
-    keys = []
-    try:
-        keys.append(signing.private_key().public_key())
-    except OSError:
-        pass  # a verifying-only machine without its own key still checks the configured ones
-    for text in getattr(settings, "HUILIU_DOCUMENT_KEYS", []):
+def key_of(deployment: str) -> Ed25519PublicKey | None:
+    """The only key a code naming this deployment may be signed with: its own for this one, else the configured one."""
+    return trusted_keys().get(deployment)
+
+
+def trusted_keys() -> dict[str, Ed25519PublicKey]:
+    """Deployment name to public key: this deployment's own, and the others' of HUILIU_DOCUMENT_KEYS.
+
+    The setting maps names to base64 keys (settings.py reads `name=key,name=key` from the environment). An entry under
+    this deployment's own name is ignored: this deployment's documents verify with its own key only.
+    """
+    own_name = settings.HUILIU_DEPLOYMENT
+    keys = {}
+    for name, text in _configured_keys().items():
+        if name == own_name:
+            continue
         try:
-            keys.append(Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True)))
-        except (ValueError, binascii.Error):
-            raise ImproperlyConfigured(f"HUILIU_DOCUMENT_KEYS holds {text!r}, which is no base64 Ed25519 public key.") from None
+            keys[name] = Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
+        except (ValueError, binascii.Error, TypeError):
+            raise ImproperlyConfigured(
+                f"HUILIU_DOCUMENT_KEYS holds {text!r} for {name!r}, which is no base64 Ed25519 public key.") from None
+    try:
+        keys[own_name] = signing.private_key().public_key()
+    except OSError:
+        pass  # a verifying-only machine without its own key still checks the other deployments' codes
     return keys
+
+
+def _configured_keys() -> dict[str, str]:
+    configured = getattr(settings, "HUILIU_DOCUMENT_KEYS", None) or {}
+    if not isinstance(configured, dict):
+        # The old format, a bare list of keys, names no deployment: refuse it rather than trust a key for every one.
+        raise ImproperlyConfigured("HUILIU_DOCUMENT_KEYS must map deployment names to keys (name=base64key).")
+    return configured
 
 
 def qr_png(text: str, *, scale: int = 4) -> bytes:
