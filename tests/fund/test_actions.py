@@ -51,10 +51,10 @@ def test_loan_bounds_screening_and_guarantee_are_checked(officer, fund, borrower
 def test_no_second_active_loan_and_no_loan_without_an_open_round(officer, fund, borrower, borrowers):
     donate(officer, fund, 50_000 * YUAN)
     lend(officer, fund, borrower, 5_000 * YUAN)
-    with pytest.raises(ValidationFailed, match="already has a loan"):
+    with pytest.raises(ValidationFailed, match="尚有未结清的救助金"):
         lend(officer, fund, borrower, 5_000 * YUAN)
     actions.close_round(acting_user=officer, fund=fund, closed_on=datetime.date.today())
-    with pytest.raises(ValidationFailed, match="No round is open"):
+    with pytest.raises(ValidationFailed, match="没有进行中的周期"):
         lend(officer, fund, borrowers[1], 5_000 * YUAN)
 
 
@@ -83,7 +83,7 @@ def test_repaid_in_full_frees_the_money_for_the_next_round(officer, fund, borrow
     actions.record_repayment(acting_user=officer, loan=loan, amount_fen=10_000 * YUAN, occurred_on=datetime.date.today())
     loan.refresh_from_db()
     assert loan.status == LoanStatus.REPAID
-    with pytest.raises(ValidationFailed, match="settled"):
+    with pytest.raises(ValidationFailed, match="已结清"):
         actions.record_repayment(acting_user=officer, loan=loan, amount_fen=1, occurred_on=datetime.date.today())
     actions.close_round(acting_user=officer, fund=fund, closed_on=datetime.date.today())
     second = actions.open_round(acting_user=officer, fund=fund, opened_on=datetime.date.today())
@@ -147,7 +147,7 @@ def test_only_a_county_or_higher_owns_a_fund_and_rules_never_touch_childbearing(
         with pytest.raises(ValidationFailed) as refusal:
             actions.update_fund_rules(acting_user=officer, fund=fund, screening_rules=[{"code": "other", "text": text}],
                                       min_loan_fen=500_000, max_loan_fen=1_500_000, default_term_months=24)
-        assert "childbearing" in refusal.value.errors["screening_rules"][0]
+        assert "生育" in refusal.value.errors["screening_rules"][0]
     fund.refresh_from_db()
     assert [rule["code"] for rule in fund.screening_rules] == [
         "livelihood_plan", "capacity_to_repay", "income_below_village_average"]
@@ -159,7 +159,7 @@ def test_evaluations_one_per_stage(officer, fund, borrower):
     fields = dict(income_before_fen=800_000, income_after_fen=1_200_000, use_of_money="买鸡苗、饲料",
                   findings="经营正常", evaluated_on=datetime.date.today())
     actions.record_evaluation(acting_user=officer, loan=loan, stage="mid_term", **fields)
-    with pytest.raises(ValidationFailed, match="already has"):
+    with pytest.raises(ValidationFailed, match="已有.*评估"):
         actions.record_evaluation(acting_user=officer, loan=loan, stage="mid_term", **fields)
 
 
