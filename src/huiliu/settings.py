@@ -6,6 +6,7 @@ HUILIU_DEBUG          "1" for development pages with tracebacks (never in produc
 HUILIU_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
 HUILIU_HTTPS          "1" when served over HTTPS: secure cookies, HSTS
 HUILIU_VAR_DIR        where the embedded database and secrets live (default ./var)
+HUILIU_TRUSTED_PROXIES  reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed
 HUILIU_DEPLOYMENT     this deployment's name among its exchange peers (default "local")
 HUILIU_EXCHANGE_PREFIXES  division-code prefixes this deployment serves, e.g. "37,41" (default: all)
 HUILIU_EXCHANGE_HUB   "1" when this deployment is a hub: it passes on messages for codes it does not serve
@@ -14,6 +15,7 @@ HUILIU_DOCUMENT_KEYS  other deployments whose document QR codes verify here, as 
 HUILIU_PUBLIC_RATE_PER_MINUTE  requests a client address may make to a public verification page each minute (default 20)
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -198,6 +200,11 @@ NINJA_PAGINATION_MAX_LIMIT = 200
 # The audit chain is keyed: someone who edits a row directly cannot recompute the
 # chain without this key, which lives outside the database.
 HUILIU_AUDIT_KEY = os.environ.get("HUILIU_AUDIT_KEY") or SECRET_KEY
+
+# The reverse proxies in front of this deployment; their X-Forwarded-For names the client (audit.context).
+# Parsed here, so a mistyped entry stops the start rather than the first request.
+HUILIU_TRUSTED_PROXIES = [str(ipaddress.ip_network(p.strip(), strict=False))
+                          for p in os.environ.get("HUILIU_TRUSTED_PROXIES", "").split(",") if p.strip()]
 
 # --- Exchange between deployments (huiliu.exchange.federation) ----------------------
 HUILIU_DEPLOYMENT = os.environ.get("HUILIU_DEPLOYMENT", "local")
