@@ -162,3 +162,10 @@ def test_every_page_opens_for_an_office_in_scope(log_in, approved, special, resi
                                                        "owner_code": str(f.ORIGIN_COUNTY), "amount_yuan": "300.50"})
     assert created.status_code == 302
     assert Programme.objects.get(name="困难家庭帮扶").amount_fen == 30050
+
+
+def test_each_office_lands_on_the_list_that_waits_for_it(log_in, client, reviewed, application,
+                                                         origin_township_officer, origin_county_officer):
+    assert log_in(origin_county_officer).get("/welfare/applications/").context["tab"] == "decide"
+    client.logout()
+    assert log_in(origin_township_officer).get("/welfare/applications/").context["tab"] == "review"

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from huiliu.accounts.scope import in_scope, jurisdiction_ranges
+from huiliu.accounts.models import Role
+from huiliu.accounts.scope import has_role, in_scope, jurisdiction_ranges
 from huiliu.core.errors import NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
@@ -116,7 +117,10 @@ def apply(request, person_id):
 
 @login_required
 def application_queue(request):
-    tab = request.GET.get("tab", "review")
+    # Townships review, counties and above decide: each lands on the list that waits for them.
+    deciding = any(has_role(request.user, role) for role in (Role.COUNTY_OFFICER, Role.CITY_OFFICER,
+                                                             Role.PROVINCE_OFFICER))
+    tab = request.GET.get("tab", "decide" if deciding else "review")
     if tab == "decide":
         rows = queries.list_applications_to_decide(user=request.user)
     elif tab == "all":
