@@ -50,15 +50,6 @@ def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _check_text(errors: FieldErrors, field: str, value: str, limit: int, *, required: bool, missing: str) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.add(field, missing)
-    elif len(value) > limit:
-        errors.add(field, _("At most %(limit)d characters.") % {"limit": limit})
-    return value
-
-
 def _check_valid_days(valid_days) -> int:
     if isinstance(valid_days, bool) or not isinstance(valid_days, int) or not 1 <= valid_days <= LONGEST_VALID_DAYS:
         raise ValidationFailed({"valid_days": [
@@ -126,7 +117,7 @@ def reissue_certificate(*, acting_user, certificate: StatusCertificate, reason: 
                         valid_days: int | None = None) -> StatusCertificate:
     """Issue a new version with a fresh snapshot; the old one is superseded. Only a valid certificate is reissued."""
     errors = FieldErrors()
-    reason = _check_text(errors, "reason", reason, 200, required=True,
+    reason = errors.text("reason", reason, 200, required=True,
                          missing=_("Give the reason for the new version."))
     errors.raise_if_any()
     _require_issuing_scope(acting_user, certificate.issuing_jurisdiction_id, object_type="certificate",
@@ -163,7 +154,7 @@ def reissue_certificate(*, acting_user, certificate: StatusCertificate, reason: 
 def revoke_certificate(*, acting_user, certificate: StatusCertificate, reason: str) -> StatusCertificate:
     """Revoke a certificate, with the reason; it then verifies as revoked."""
     errors = FieldErrors()
-    reason = _check_text(errors, "reason", reason, 200, required=True,
+    reason = errors.text("reason", reason, 200, required=True,
                          missing=_("Give the reason for the revocation."))
     errors.raise_if_any()
     _require_issuing_scope(acting_user, certificate.issuing_jurisdiction_id, object_type="certificate",
@@ -189,7 +180,7 @@ def revoke_certificate(*, acting_user, certificate: StatusCertificate, reason: s
 def apply_by_proxy(*, acting_user, person: Person, purpose: str) -> ProxyApplication:
     """Record, where the person lives, their application for a certificate from the origin, so they need not travel."""
     errors = FieldErrors()
-    purpose = _check_text(errors, "purpose", purpose, 200, required=True,
+    purpose = errors.text("purpose", purpose, 200, required=True,
                           missing=_("Say what the person needs the certificate for."))
     errors.raise_if_any()
     residence = person.residence_jurisdiction_id
@@ -232,7 +223,7 @@ def decide_proxy_application(*, acting_user, application: ProxyApplication, issu
                              refusal_reason: str = "", valid_days: int = DEFAULT_VALID_DAYS) -> ProxyApplication:
     """Decide an application at the origin: issue the certificate (linked to it) or refuse with a reason."""
     errors = FieldErrors()
-    refusal_reason = _check_text(errors, "refusal_reason", refusal_reason, 500, required=not issue,
+    refusal_reason = errors.text("refusal_reason", refusal_reason, 500, required=not issue,
                                  missing=_("Give the reason for the refusal."))
     errors.raise_if_any()
     require_write_scope(acting_user, application.origin_jurisdiction_id, object_type="proxy_application",

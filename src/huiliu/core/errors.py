@@ -42,6 +42,15 @@ class FieldErrors(dict):
                     self.add(name, message)
             return None
 
+    def text(self, field: str, value, limit: int, *, required: bool = False, missing: str = "") -> str:
+        """Return the text stripped; add `missing` (or "required") when it is required and empty, or its length limit."""
+        value = (value or "").strip()
+        if required and not value:
+            self.add(field, missing or _("This field is required."))
+        elif len(value) > limit:
+            self.add(field, _("At most %(limit)d characters.") % {"limit": limit})
+        return value
+
     def raise_if_any(self) -> None:
         """Raise ValidationFailed with every problem collected, if there is any."""
         if self:

@@ -16,7 +16,7 @@ from huiliu.accounts.models import Role
 from huiliu.accounts.scope import has_role, require_write_scope
 from huiliu.audit.actions import record_event
 from huiliu.certificates import actions as certificates
-from huiliu.core.errors import PermissionDenied, ValidationFailed
+from huiliu.core.errors import FieldErrors, PermissionDenied, ValidationFailed
 from huiliu.core.identity import validate_phone
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
@@ -329,37 +329,21 @@ def set_answer_period(*, acting_user, message_type: str, days: int) -> AnswerPer
     return period
 
 
-def _require_text(errors: dict, field: str, value: str, limit: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        errors.setdefault(field, []).append(_("This field is required."))
-    elif len(value) > limit:
-        errors.setdefault(field, []).append(_("At most %(limit)d characters.") % {"limit": limit})
-    return value
-
-
-def _optional_text(errors: dict, field: str, value: str, limit: int) -> str:
-    value = (value or "").strip()
-    if len(value) > limit:
-        errors.setdefault(field, []).append(_("At most %(limit)d characters.") % {"limit": limit})
-    return value
-
-
 def record_agreement(
     *, acting_user, first_party_code: int, second_party_code: int, title: str, signed_on: datetime.date,
     valid_from: datetime.date, scope: str, valid_until: datetime.date | None = None, contacts: str = "",
     meeting_schedule: str = "",
 ) -> CooperationAgreement:
     """Record a cooperation agreement that an office of the user's signed with another jurisdiction."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_office_code(errors, "first_party_code", first_party_code)
     _check_office_code(errors, "second_party_code", second_party_code)
     if not errors and int(first_party_code) == int(second_party_code):
         errors["second_party_code"] = [_("An agreement is between two different jurisdictions.")]
-    title = _require_text(errors, "title", title, 200)
-    scope = _require_text(errors, "scope", scope, 2000)
-    contacts = _optional_text(errors, "contacts", contacts, 2000)
-    meeting_schedule = _optional_text(errors, "meeting_schedule", meeting_schedule, 200)
+    title = errors.text("title", title, 200, required=True)
+    scope = errors.text("scope", scope, 2000, required=True)
+    contacts = errors.text("contacts", contacts, 2000)
+    meeting_schedule = errors.text("meeting_schedule", meeting_schedule, 200)
     for field, value in (("signed_on", signed_on), ("valid_from", valid_from)):
         if value is None:
             errors.setdefault(field, []).append(_("This field is required."))
@@ -385,7 +369,7 @@ def open_liaison_station(
     contact_phone: str, opened_on: datetime.date,
 ) -> LiaisonStation:
     """Record a liaison station that an origin office of the user's keeps in a destination city."""
-    errors: dict[str, list[str]] = {}
+    errors = FieldErrors()
     _check_office_code(errors, "origin_code", origin_code)
     try:
         city_code = int(city_code)
@@ -396,9 +380,9 @@ def open_liaison_station(
     else:
         if "origin_code" not in errors and codes.contains(city_code, int(origin_code)):
             errors["city_code"] = [_("A liaison station is kept in another city than the origin's own.")]
-    name = _require_text(errors, "name", name, 100)
-    address = _require_text(errors, "address", address, 200)
-    contact_name = _require_text(errors, "contact_name", contact_name, 50)
+    name = errors.text("name", name, 100, required=True)
+    address = errors.text("address", address, 200, required=True)
+    contact_name = errors.text("contact_name", contact_name, 50, required=True)
     try:
         contact_phone = validate_phone(contact_phone, field="contact_phone")
     except ValidationFailed as failure:

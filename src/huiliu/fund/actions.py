@@ -50,15 +50,6 @@ def _yuan(fen: int) -> str:
     return f"{fen // 100:,}.{fen % 100:02d}"
 
 
-def _text(errors: FieldErrors, field: str, value, limit: int, *, required: bool, missing: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.add(field, missing or _("This field is required."))
-    elif len(value) > limit:
-        errors.add(field, _("At most %(limit)d characters.") % {"limit": limit})
-    return value
-
-
 def _amount(errors: FieldErrors, field: str, value, *, label: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         errors.add(field, _("Enter %(what)s as a positive amount in fen.") % {"what": label})
@@ -110,7 +101,7 @@ def create_fund(*, acting_user, name: str, owner_code: int, screening_rules: lis
                 min_loan_fen: int = 500_000, max_loan_fen: int = 1_500_000, default_term_months: int = 24) -> Fund:
     """Set up a fund owned by a county or a higher office."""
     errors = FieldErrors()
-    name = _text(errors, "name", name, 100, required=True, missing=_("Give the fund a name."))
+    name = errors.text("name", name, 100, required=True, missing=_("Give the fund a name."))
     rules = errors.check("screening_rules", clean_rules,
                          DEFAULT_RULES if screening_rules is None else screening_rules)
     _loan_bounds(errors, min_loan_fen, max_loan_fen, default_term_months)
@@ -167,8 +158,8 @@ def _money_in(*, acting_user, fund: Fund, kind: str, amount_fen, occurred_on, co
     errors = FieldErrors()
     amount_fen = _amount(errors, "amount_fen", amount_fen, label=_("the amount"))
     occurred_on = _day(errors, "occurred_on", occurred_on, label=_("receipt"))
-    counterparty = _text(errors, "counterparty", counterparty, 100, required=True, missing=missing_counterparty)
-    note = _text(errors, "note", note, 200, required=False)
+    counterparty = errors.text("counterparty", counterparty, 100, required=True, missing=missing_counterparty)
+    note = errors.text("note", note, 200, required=False)
     errors.raise_if_any()
     _require_fund_scope(acting_user, fund)
     with transaction.atomic():
@@ -287,10 +278,10 @@ def grant_loan(*, acting_user, fund: Fund, borrower: Person, amount_fen: int, pu
     if amount_fen and not fund.min_loan_fen <= amount_fen <= fund.max_loan_fen:
         errors.add("amount_fen", _("A loan from this fund is from %(low)s to %(high)s yuan.")
                    % {"low": _yuan(fund.min_loan_fen), "high": _yuan(fund.max_loan_fen)})
-    purpose = _text(errors, "purpose", purpose, 200, required=True, missing=_("Say what the money is for."))
-    business_plan = _text(errors, "business_plan", business_plan, 2000, required=True,
+    purpose = errors.text("purpose", purpose, 200, required=True, missing=_("Say what the money is for."))
+    business_plan = errors.text("business_plan", business_plan, 2000, required=True,
                           missing=_("Describe the business plan."))
-    guarantors = _text(errors, "guarantors", guarantors, 200, required=True, missing=_("Name the guarantors."))
+    guarantors = errors.text("guarantors", guarantors, 200, required=True, missing=_("Name the guarantors."))
     village, township = _guarantee_places(errors, fund, guarantee_village_code)
     disbursed_on = _day(errors, "disbursed_on", disbursed_on, label=_("disbursement"))
     signed = _day(errors, "agreement_signed_on", agreement_signed_on, label=_("the signed agreement"))
@@ -351,7 +342,7 @@ def record_repayment(*, acting_user, loan: Loan, amount_fen: int, occurred_on: d
     errors = FieldErrors()
     amount_fen = _amount(errors, "amount_fen", amount_fen, label=_("the repayment"))
     occurred_on = _day(errors, "occurred_on", occurred_on, label=_("the repayment"), not_before=loan.disbursed_on)
-    note = _text(errors, "note", note, 200, required=False)
+    note = errors.text("note", note, 200, required=False)
     errors.raise_if_any()
     _require_fund_scope(acting_user, loan.fund)
     with transaction.atomic():
@@ -387,7 +378,7 @@ def write_off_loan(*, acting_user, loan: Loan, approved_by, reason: str,
     errors = FieldErrors()
     occurred_on = _day(errors, "occurred_on", timezone.localdate() if occurred_on is None else occurred_on,
                        label=_("the write-off"), not_before=loan.disbursed_on)
-    reason = _text(errors, "reason", reason, 500, required=True, missing=_("Give the reason for the write-off."))
+    reason = errors.text("reason", reason, 500, required=True, missing=_("Give the reason for the write-off."))
     if approved_by is None or not getattr(approved_by, "is_active", False):
         errors.add("approved_by", _("A write-off needs the approval of an officer of the county or above."))
     elif acting_user is not None and approved_by.pk == getattr(acting_user, "pk", None):
@@ -422,9 +413,9 @@ def record_evaluation(*, acting_user, loan: Loan, stage: str, income_before_fen:
     for field, value in (("income_before_fen", income_before_fen), ("income_after_fen", income_after_fen)):
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= LARGEST_ENTRY_FEN:
             errors.add(field, _("Enter the household income a year in fen (0 or more)."))
-    use_of_money = _text(errors, "use_of_money", use_of_money, 500, required=True,
+    use_of_money = errors.text("use_of_money", use_of_money, 500, required=True,
                          missing=_("Say how the money was used."))
-    findings = _text(errors, "findings", findings, 2000, required=False)
+    findings = errors.text("findings", findings, 2000, required=False)
     evaluated_on = _day(errors, "evaluated_on", evaluated_on, label=_("the evaluation"), not_before=loan.disbursed_on)
     errors.raise_if_any()
     _require_fund_scope(acting_user, loan.fund)

@@ -43,15 +43,6 @@ def _user_or_none(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def _check_text(errors: FieldErrors, field: str, value: str, limit: int, *, required: bool, missing: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.add(field, missing or _("This field is required."))
-    elif len(value) > limit:
-        errors.add(field, _("At most %(limit)d characters.") % {"limit": limit})
-    return value
-
-
 def _check_amount(errors: FieldErrors, amount_fen) -> int | None:
     if isinstance(amount_fen, bool) or not isinstance(amount_fen, int) or not 0 < amount_fen <= LARGEST_AMOUNT_FEN:
         errors.add("amount_fen", _("Enter an amount above zero, in whole fen."))
@@ -79,7 +70,7 @@ def create_programme(*, acting_user, kind: str, name: str, owner_code: int, amou
     errors = FieldErrors()
     if kind not in ProgrammeKind.values:
         errors.add("kind", _("Choose the kind of programme."))
-    name = _check_text(errors, "name", name, LONGEST_NAME, required=True, missing=_("Name the programme."))
+    name = errors.text("name", name, LONGEST_NAME, required=True, missing=_("Name the programme."))
     amount_fen = _check_amount(errors, amount_fen)
     owner = Jurisdiction.objects.filter(pk=owner_code).first() if isinstance(owner_code, int) else None
     if owner is None:
@@ -138,7 +129,7 @@ def apply_for_benefit(*, acting_user, programme: Programme, person: Person, decl
                       statement: str = "") -> BenefitApplication:
     """Apply for a person, at their household village or where they live now; each rule's outcome is noted."""
     errors = FieldErrors()
-    statement = _check_text(errors, "statement", statement, LONGEST_TEXT, required=False)
+    statement = errors.text("statement", statement, LONGEST_TEXT, required=False)
     if not serves(programme, person):
         errors.add("programme", _("This programme does not serve the place where this person is registered or lives."))
     errors.raise_if_any()
@@ -176,7 +167,7 @@ def _locked(application: BenefitApplication) -> BenefitApplication:
 def review_application(*, acting_user, application: BenefitApplication, note: str = "") -> BenefitApplication:
     """The township's review: of the applying village's township or of the person's household township."""
     errors = FieldErrors()
-    note = _check_text(errors, "note", note, LONGEST_TEXT, required=False)
+    note = errors.text("note", note, LONGEST_TEXT, required=False)
     errors.raise_if_any()
     townships = (codes.township_of(application.applying_jurisdiction_id),
                  codes.township_of(application.person.household_jurisdiction_id))
@@ -220,7 +211,7 @@ def decide_application(*, acting_user, application: BenefitApplication, approve:
                        reason: str = "") -> BenefitApplication:
     """Approve (creating its one payment, paid by the owner) or refuse with a reason a reviewed application."""
     errors = FieldErrors()
-    reason = _check_text(errors, "reason", reason, LONGEST_TEXT, required=not approve,
+    reason = errors.text("reason", reason, LONGEST_TEXT, required=not approve,
                          missing=_("Give the reason for the refusal."))
     errors.raise_if_any()
     if not may_decide(acting_user, application):
@@ -278,7 +269,7 @@ def register_special_assistance_family(*, acting_user, programme: Programme, per
     typed = {"first": (first_liaison_name, first_liaison_phone), "second": (second_liaison_name, second_liaison_phone)}
     contacts = {}
     for which, (name, phone) in typed.items():
-        contacts[f"{which}_liaison_name"] = _check_text(errors, f"{which}_liaison_name", name, 50, required=True,
+        contacts[f"{which}_liaison_name"] = errors.text(f"{which}_liaison_name", name, 50, required=True,
                                                         missing=_("Name the liaison contact."))
         phone = (phone or "").strip()
         if not phone:
@@ -306,7 +297,7 @@ def record_assistance_visit(*, acting_user, family: SpecialAssistanceFamily, vis
                             note: str) -> AssistanceVisit:
     """Record a visit to a special-assistance family, by the person's household place or where they live."""
     errors = FieldErrors()
-    note = _check_text(errors, "note", note, 1000, required=True, missing=_("Say what the visit found or did."))
+    note = errors.text("note", note, 1000, required=True, missing=_("Say what the visit found or did."))
     if not isinstance(visited_on, datetime.date):
         errors.add("visited_on", _("Enter the date of the visit."))
     elif visited_on > timezone.localdate():
