@@ -7,7 +7,6 @@ family named (household place and residence), each with everything above it.
 import datetime
 import hmac
 import unicodedata
-import uuid
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -18,6 +17,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
 from huiliu.core.identity import mask_name
+from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 
 from .actions import OBJECT_TYPE
@@ -45,10 +45,10 @@ def list_registrations(*, user, status: str = "") -> QuerySet[BirthRegistration]
 def access_registration(user, registration_id) -> BirthRegistration:
     """Fetch one registration in the user's scope; out of scope answers exactly as missing, and both are audited."""
     rows = _scoped(user).select_related("jurisdiction", "mother", "filed_by", "confirmed_by", "withdrawn_by")
-    registration = rows.filter(pk=registration_id).first() if _is_uuid(registration_id) else None
+    registration = rows.filter(pk=registration_id).first() if is_uuid(registration_id) else None
     if registration is None:
         # The places the family named (when the registration exists) learn of the attempt; the caller learns nothing.
-        asked_for = BirthRegistration.objects.filter(pk=registration_id).first() if _is_uuid(registration_id) else None
+        asked_for = BirthRegistration.objects.filter(pk=registration_id).first() if is_uuid(registration_id) else None
         record_event(actor=user, event="view", object_type=OBJECT_TYPE, object_id=str(registration_id)[:64],
                      outcome=AuditEvent.Outcome.DENIED,
                      subject_codes=_places(asked_for) if asked_for else (None, None))
@@ -159,11 +159,3 @@ def _day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.date
 
 def _places(registration: BirthRegistration) -> tuple[int | None, int | None]:
     return registration.household_code, registration.residence_code
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True

@@ -18,6 +18,7 @@ from huiliu.core.errors import DomainError, NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
 from huiliu.core.ratelimit import allow_public_request, count_failed_guess, guesses_exhausted
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions.queries import full_names
 
 from . import actions, queries
@@ -32,10 +33,7 @@ TRACK_GUESS_PAGE = "births_track_guess"
 
 
 def _or_404(request, registration_id):
-    try:
-        return queries.access_registration(request.user, registration_id)
-    except NotFound:
-        raise Http404 from None
+    return found_or_404(queries.access_registration, request.user, registration_id)
 
 
 def _refused_past_rate(request, page: str):

@@ -19,6 +19,7 @@ from huiliu.audit.actions import record_event
 from huiliu.core import events
 from huiliu.core.errors import FieldErrors, ValidationFailed
 from huiliu.core.numbering import next_document_number
+from huiliu.core.models import user_or_none
 from huiliu.jurisdictions import codes
 from huiliu.people.models import Person
 
@@ -46,10 +47,6 @@ def _require_issuing_scope(acting_user, township: int, *, object_type: str, obje
                                   "can issue or change this certificate."))
 
 
-def _user_or_none(user):
-    return user if getattr(user, "is_authenticated", False) else None
-
-
 def _check_valid_days(valid_days) -> int:
     if isinstance(valid_days, bool) or not isinstance(valid_days, int) or not 1 <= valid_days <= LONGEST_VALID_DAYS:
         raise ValidationFailed({"valid_days": [
@@ -63,7 +60,7 @@ def _create_certificate(*, acting_user, person: Person, township: int, number: s
     return StatusCertificate.objects.create(
         number=number, person=person, issuing_jurisdiction_id=township, version=version, supersedes=supersedes,
         issued_on=today, valid_until=today + datetime.timedelta(days=valid_days), snapshot=snapshot_of(person),
-        status=CertificateStatus.VALID, issued_by=_user_or_none(acting_user), requested_by=requested_by,
+        status=CertificateStatus.VALID, issued_by=user_or_none(acting_user), requested_by=requested_by,
         reissue_reason=reissue_reason,
     )
 
@@ -166,7 +163,7 @@ def revoke_certificate(*, acting_user, certificate: StatusCertificate, reason: s
         certificate.status = CertificateStatus.REVOKED
         certificate.revoked_at = timezone.now()
         certificate.revocation_reason = reason
-        certificate.revoked_by = _user_or_none(acting_user)
+        certificate.revoked_by = user_or_none(acting_user)
         certificate.save(update_fields=["status", "revoked_at", "revocation_reason", "revoked_by", "updated_at"])
         record_event(actor=acting_user, event="revoke_certificate", object_type="person",
                      object_id=certificate.person_id, subject_codes=certificate.person.place_codes,
@@ -201,7 +198,7 @@ def apply_by_proxy(*, acting_user, person: Person, purpose: str) -> ProxyApplica
                     _("An application for this person is already waiting for the origin's decision.")]})
             application = ProxyApplication.objects.create(
                 person=person, applying_jurisdiction_id=residence, origin_jurisdiction_id=origin, purpose=purpose,
-                status=ProxyStatus.PENDING, applied_at=timezone.now(), applied_by=_user_or_none(acting_user),
+                status=ProxyStatus.PENDING, applied_at=timezone.now(), applied_by=user_or_none(acting_user),
             )
             record_event(actor=acting_user, event="apply_by_proxy", object_type="person", object_id=person.pk,
                          subject_codes=person.place_codes,
@@ -244,7 +241,7 @@ def decide_proxy_application(*, acting_user, application: ProxyApplication, issu
             application.refusal_reason = refusal_reason
         application.decided_at = now
         application.days_to_decision = _days_between(application.applied_at, now)
-        application.decided_by = _user_or_none(acting_user)
+        application.decided_by = user_or_none(acting_user)
         application.save(update_fields=["certificate", "status", "refusal_reason", "decided_at", "days_to_decision",
                                         "decided_by", "updated_at"])
         record_event(actor=acting_user, event="decide_proxy_application", object_type="person",

@@ -8,7 +8,6 @@ attempt is audited.
 """
 
 import datetime
-import uuid
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone, translation
@@ -18,6 +17,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
 from huiliu.core.identity import ID_NUMBER, normalize_id_number
+from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.models import Child, MaritalStatus, Person, Sex
@@ -25,14 +25,6 @@ from huiliu.people.models import Child, MaritalStatus, Person, Sex
 from .models import CertificateStatus, ProxyApplication, ProxyStatus, RequestedBy, StatusCertificate
 
 PERSON_SCOPE_FIELDS = ("person__household_jurisdiction_id", "person__residence_jurisdiction_id")
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def _scoped_certificates(user) -> QuerySet[StatusCertificate]:
@@ -47,7 +39,7 @@ def list_certificates(*, user, query: str = "", status: str = "", person_id=None
     certificates = _scoped_certificates(user)
     query = (query or "").strip()
     if person_id is not None:
-        certificates = certificates.filter(person_id=person_id) if _is_uuid(person_id) else certificates.none()
+        certificates = certificates.filter(person_id=person_id) if is_uuid(person_id) else certificates.none()
     if query:
         number = normalize_id_number(query)
         if ID_NUMBER.fullmatch(number):
@@ -72,7 +64,7 @@ def access_certificate(user, certificate_id, *, event: str = "view") -> StatusCe
     `event` names the read in the audit row: "view" for the page, "download" for the PDF.
     """
     rows = _scoped_certificates(user).select_related("person", "issuing_jurisdiction", "supersedes")
-    certificate = rows.filter(pk=certificate_id).first() if _is_uuid(certificate_id) else None
+    certificate = rows.filter(pk=certificate_id).first() if is_uuid(certificate_id) else None
     if certificate is None:
         record_event(actor=user, event=event, object_type="certificate", object_id=str(certificate_id)[:64],
                      outcome=AuditEvent.Outcome.DENIED)
@@ -151,7 +143,7 @@ def access_proxy_application(user, application_id, *, event: str = "view") -> Pr
     """Fetch an application that the user's scope made or decides; otherwise not found; both audited."""
     visible = ProxyApplication.objects.filter(scope_filter(user, "origin_jurisdiction_id", "applying_jurisdiction_id"))
     rows = visible.select_related("person", "certificate", "applied_by", "decided_by")
-    application = rows.filter(pk=application_id).first() if _is_uuid(application_id) else None
+    application = rows.filter(pk=application_id).first() if is_uuid(application_id) else None
     if application is None:
         record_event(actor=user, event=event, object_type="proxy_application", object_id=str(application_id)[:64],
                      outcome=AuditEvent.Outcome.DENIED)

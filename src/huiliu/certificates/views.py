@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges
-from huiliu.core.errors import NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.queries import access_person
@@ -32,13 +32,6 @@ from .forms import (
 from .models import CertificateStatus, ProxyStatus, RequestedBy
 
 PAGE_SIZE = 25
-
-
-def _or_404(access, user, row_id, **options):
-    try:
-        return access(user, row_id, **options)
-    except NotFound:
-        raise Http404 from None
 
 
 def _pdf(content: bytes, number: str) -> HttpResponse:
@@ -73,7 +66,7 @@ def certificate_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue(request, person_id):
-    person = _or_404(access_person, request.user, person_id)
+    person = found_or_404(access_person, request.user, person_id)
     form = IssueForm(request.POST or None)
     certificate = submit(request, form, lambda data: actions.issue_certificate(
         acting_user=request.user, person=person, requested_by=RequestedBy.IN_PERSON, valid_days=data["valid_days"]))
@@ -89,7 +82,7 @@ def issue(request, person_id):
 
 @login_required
 def certificate_detail(request, certificate_id):
-    certificate = _or_404(queries.access_certificate, request.user, certificate_id)
+    certificate = found_or_404(queries.access_certificate, request.user, certificate_id)
     may_change = (certificate.status == CertificateStatus.VALID
                   and in_scope(request.user, certificate.issuing_jurisdiction_id, writing=True))
     return render(request, "certificates/certificate_detail.html", {
@@ -102,12 +95,12 @@ def certificate_detail(request, certificate_id):
 
 @login_required
 def certificate_pdf(request, certificate_id):
-    certificate = _or_404(queries.access_certificate, request.user, certificate_id, event="download")
+    certificate = found_or_404(queries.access_certificate, request.user, certificate_id, event="download")
     return _pdf(render_certificate(certificate), certificate.number)
 
 
 def _certificate_form(request, certificate_id, form_class, action, *, done: str, title: str):
-    certificate = _or_404(queries.access_certificate, request.user, certificate_id)
+    certificate = found_or_404(queries.access_certificate, request.user, certificate_id)
     form = form_class(request.POST or None)
     result = submit(request, form, lambda data: action(acting_user=request.user, certificate=certificate, **data))
     if result:
@@ -164,7 +157,7 @@ def proxy_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def proxy_apply(request, person_id):
-    person = _or_404(access_person, request.user, person_id)
+    person = found_or_404(access_person, request.user, person_id)
     form = ProxyApplicationForm(request.POST or None)
     application = submit(request, form, lambda data: actions.apply_by_proxy(
         acting_user=request.user, person=person, purpose=data["purpose"]))
@@ -182,7 +175,7 @@ def proxy_apply(request, person_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def proxy_detail(request, application_id):
-    application = _or_404(queries.access_proxy_application, request.user, application_id)
+    application = found_or_404(queries.access_proxy_application, request.user, application_id)
     decides_here = in_scope(request.user, application.origin_jurisdiction_id, writing=True)
     may_decide = application.status == ProxyStatus.PENDING and decides_here
     form = ProxyDecisionForm(request.POST or None)
@@ -205,7 +198,7 @@ def proxy_detail(request, application_id):
 @login_required
 def proxy_certificate_pdf(request, application_id):
     """The issued certificate, for the applying office to print for the person where they live."""
-    application = _or_404(queries.access_proxy_application, request.user, application_id, event="download")
+    application = found_or_404(queries.access_proxy_application, request.user, application_id, event="download")
     if application.certificate is None:
         raise Http404
     return _pdf(render_certificate(application.certificate), application.certificate.number)

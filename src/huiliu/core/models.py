@@ -3,6 +3,20 @@ import uuid
 from django.db import models
 
 
+def is_uuid(value) -> bool:
+    """Whether the value reads as a row key; a malformed key is then answered as not found, never as an error."""
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
+def user_or_none(user):
+    """The user to store as who did something: None for a command or the public, who act without an account."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 class BaseModel(models.Model):
     """A row with a UUID key and its creation and last-change times."""
 

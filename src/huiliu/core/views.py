@@ -1,6 +1,17 @@
-"""Error pages: generic, in Chinese, never a traceback."""
+"""Error pages: generic, in Chinese, never a traceback; and the one way a view turns "not found" into its 404."""
 
+from django.http import Http404
 from django.shortcuts import render
+
+from .errors import NotFound
+
+
+def found_or_404(access, user, row_id, **options):
+    """Call access(user, row_id, **options); a row missing or out of scope becomes the 404 page."""
+    try:
+        return access(user, row_id, **options)
+    except NotFound:
+        raise Http404 from None
 
 
 def not_found(request, exception=None):

@@ -18,6 +18,7 @@ from huiliu.audit.actions import record_event
 from huiliu.certificates import actions as certificates
 from huiliu.core.errors import FieldErrors, PermissionDenied, ValidationFailed
 from huiliu.core.identity import validate_phone
+from huiliu.core.models import user_or_none
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Person
@@ -68,7 +69,7 @@ def _write(*, acting_user, message_type, sender_code, receiver_code, payload, pe
         message_type=message_type, sender_code=sender_code, receiver_code=receiver_code, person=person,
         payload=payload, created_at=now, deadline=now + datetime.timedelta(days=days) if days is not None else None,
         status=MessageStatus.DELIVERED if local else MessageStatus.SENT, delivered_at=now if local else None,
-        in_reply_to=in_reply_to, sent_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        in_reply_to=in_reply_to, sent_by=user_or_none(acting_user),
     )
     if not local:
         _enqueue(message, now)

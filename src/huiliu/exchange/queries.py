@@ -1,6 +1,5 @@
 import datetime
 import statistics
-import uuid
 
 from django.db.models import (
     Case, CharField, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Value, When,
@@ -12,6 +11,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.certificates.models import ProxyApplication
 from huiliu.core.errors import NotFound
+from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 
 from .models import EXPECTS_ANSWER, MessageType, CooperationAgreement, LiaisonStation, Message, MessageStatus, OutboxEntry, Peer
@@ -70,7 +70,7 @@ def list_due_soon(*, user, now=None) -> QuerySet[Message]:
 def access_message(user, message_id) -> Message:
     """Fetch a message sent from or to an office in the user's scope; otherwise not found, and the denial audited."""
     visible = with_current_status(Message.objects.filter(scope_filter(user, "sender_code", "receiver_code")))
-    message = visible.select_related("person").filter(pk=message_id).first() if _is_uuid(message_id) else None
+    message = visible.select_related("person").filter(pk=message_id).first() if is_uuid(message_id) else None
     if message is None:
         record_event(actor=user, event="view", object_type="message", object_id=str(message_id)[:64],
                      outcome=AuditEvent.Outcome.DENIED)
@@ -185,7 +185,7 @@ def list_liaison_stations(*, user) -> QuerySet[LiaisonStation]:
 
 def access_liaison_station(user, station_id) -> LiaisonStation:
     """Fetch a liaison station of the user's scope; otherwise not found."""
-    station = list_liaison_stations(user=user).filter(pk=station_id).first() if _is_uuid(station_id) else None
+    station = list_liaison_stations(user=user).filter(pk=station_id).first() if is_uuid(station_id) else None
     if station is None:
         raise NotFound(station_id)
     return station
@@ -220,7 +220,7 @@ def proxy_application_of(message: Message) -> ProxyApplication | None:
     origin township. A request naming someone else's application stands for none.
     """
     application_id = message.payload.get("application_id") if message.message_type == MessageType.PROXY_REQUEST else None
-    if not application_id or not _is_uuid(application_id) or message.person_id is None:
+    if not application_id or not is_uuid(application_id) or message.person_id is None:
         return None
     application = ProxyApplication.objects.filter(pk=application_id, person_id=message.person_id).first()
     if application is None:
@@ -228,14 +228,6 @@ def proxy_application_of(message: Message) -> ProxyApplication | None:
     sent_between = (codes.township_of(application.applying_jurisdiction_id) == message.sender_code
                     and codes.township_of(application.origin_jurisdiction_id) == message.receiver_code)
     return application if sent_between else None
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 # Added for pages
@@ -250,7 +242,7 @@ def count_by_status(*, user, box: str, message_type: str = "", now=None) -> dict
 
 def access_agreement(user, agreement_id) -> CooperationAgreement:
     """Fetch a cooperation agreement one of whose parties lies in the user's scope; otherwise not found."""
-    agreement = list_agreements(user=user).filter(pk=agreement_id).first() if _is_uuid(agreement_id) else None
+    agreement = list_agreements(user=user).filter(pk=agreement_id).first() if is_uuid(agreement_id) else None
     if agreement is None:
         raise NotFound(agreement_id)
     return agreement

@@ -16,6 +16,7 @@ from huiliu.accounts.scope import in_scope, jurisdiction_ranges
 from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed
 from huiliu.core.forms import show_domain_errors, submit
 from huiliu.core.identity import mask_id_number, mask_phone
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions.queries import full_names, list_children
 from huiliu.people.models import DepartureReason, MaritalStatus, ResidenceType, Sex
 
@@ -91,13 +92,6 @@ VALUE_LABELS = {
     "result": dict(FeedbackForm.base_fields["result"].choices),
     "decision": dict(ProxyDecisionForm.base_fields["decision"].choices),
 }
-
-
-def _or_404(access, user, row_id):
-    try:
-        return access(user, row_id)
-    except NotFound:
-        raise Http404 from None
 
 
 def _own_offices(user) -> list[tuple[int, str]]:
@@ -186,7 +180,7 @@ def _payload_rows(message, names: dict) -> list[tuple[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def message_detail(request, message_id):
-    message = _or_404(queries.access_message, request.user, message_id)
+    message = found_or_404(queries.access_message, request.user, message_id)
     message = actions.mark_message_read(acting_user=request.user, message=message)
     if message.current_status in (MessageStatus.SENT, MessageStatus.DELIVERED):
         message.current_status = message.status  # just marked read; the annotation was read before
@@ -313,7 +307,7 @@ def agreement_list(request):
 
 @login_required
 def agreement_detail(request, agreement_id):
-    agreement = _or_404(queries.access_agreement, request.user, agreement_id)
+    agreement = found_or_404(queries.access_agreement, request.user, agreement_id)
     names = full_names([agreement.first_party_code, agreement.second_party_code])
     return render(request, "exchange/agreement_detail.html", {"agreement": agreement, "names": names})
 
@@ -350,14 +344,14 @@ def _station_page(request, station, close_form):
 
 @login_required
 def station_detail(request, station_id):
-    station = _or_404(queries.access_liaison_station, request.user, station_id)
+    station = found_or_404(queries.access_liaison_station, request.user, station_id)
     return _station_page(request, station, CloseStationForm(initial={"closed_on": datetime.date.today()}))
 
 
 @login_required
 @require_http_methods(["POST"])
 def close_station(request, station_id):
-    station = _or_404(queries.access_liaison_station, request.user, station_id)
+    station = found_or_404(queries.access_liaison_station, request.user, station_id)
     form = CloseStationForm(request.POST)
     if submit(request, form, lambda data: actions.close_liaison_station(
             acting_user=request.user, station=station, **data)):

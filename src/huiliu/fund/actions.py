@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from huiliu.accounts.scope import jurisdiction_ranges, require_write_scope
 from huiliu.audit.actions import record_event
 from huiliu.core.errors import FieldErrors, ValidationFailed
+from huiliu.core.models import user_or_none
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Person
@@ -40,10 +41,6 @@ from .rules import DEFAULT_RULES, clean_rules
 # One entry at most 100 million yuan: a typing slip of a few zeros is refused, not recorded.
 LARGEST_ENTRY_FEN = 10_000_000_000
 LONGEST_TERM_MONTHS = 60
-
-
-def _user_or_none(user):
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _yuan(fen: int) -> str:
@@ -116,7 +113,7 @@ def create_fund(*, acting_user, name: str, owner_code: int, screening_rules: lis
     with transaction.atomic():
         fund = Fund.objects.create(name=name, owner_jurisdiction=owner, screening_rules=rules,
                                    min_loan_fen=min_loan_fen, max_loan_fen=max_loan_fen,
-                                   default_term_months=default_term_months, created_by=_user_or_none(acting_user))
+                                   default_term_months=default_term_months, created_by=user_or_none(acting_user))
         _audit_fund(acting_user, "fund_create", fund, name=name, owner=owner.code)
     return fund
 
@@ -166,7 +163,7 @@ def _money_in(*, acting_user, fund: Fund, kind: str, amount_fen, occurred_on, co
         fund = _lock(fund)
         entry = LedgerEntry.objects.create(fund=fund, kind=kind, amount_fen=amount_fen, occurred_on=occurred_on,
                                            counterparty=counterparty, note=note,
-                                           recorded_by=_user_or_none(acting_user))
+                                           recorded_by=user_or_none(acting_user))
         _audit_fund(acting_user, f"fund_{kind}", fund, entry=entry.pk, amount_fen=amount_fen,
                     occurred_on=occurred_on, counterparty=counterparty)
     return entry
@@ -317,11 +314,11 @@ def grant_loan(*, acting_user, fund: Fund, borrower: Person, amount_fen: int, pu
             fund=fund, round=fund_round, borrower=borrower, amount_fen=amount_fen, purpose=purpose,
             business_plan=business_plan, term_months=term_months, guarantors=guarantors,
             guarantee_village_id=village, guarantee_township_id=township, agreement_signed_on=signed,
-            disbursed_on=disbursed_on, status=LoanStatus.ACTIVE, granted_by=_user_or_none(acting_user),
+            disbursed_on=disbursed_on, status=LoanStatus.ACTIVE, granted_by=user_or_none(acting_user),
             screening=[rule for rule in fund.screening_rules],
         )
         LedgerEntry.objects.create(fund=fund, kind=EntryKind.LOAN_OUT, amount_fen=amount_fen, loan=loan,
-                                   occurred_on=disbursed_on, note=purpose[:200], recorded_by=_user_or_none(acting_user))
+                                   occurred_on=disbursed_on, note=purpose[:200], recorded_by=user_or_none(acting_user))
         RepaymentInstallment.objects.bulk_create(
             RepaymentInstallment(loan=loan, sequence=n, due_on=due_on, amount_fen=amount)
             for n, (due_on, amount) in enumerate(installment_plan(amount_fen, term_months, disbursed_on), 1))
@@ -356,7 +353,7 @@ def record_repayment(*, acting_user, loan: Loan, amount_fen: int, occurred_on: d
                 _("She owes %(owed)s yuan on this loan: a repayment of %(amount)s yuan is more than that.")
                 % {"owed": _yuan(owed), "amount": _yuan(amount_fen)}]})
         entry = LedgerEntry.objects.create(fund=fund, kind=EntryKind.REPAYMENT, amount_fen=amount_fen, loan=loan,
-                                           occurred_on=occurred_on, note=note, recorded_by=_user_or_none(acting_user))
+                                           occurred_on=occurred_on, note=note, recorded_by=user_or_none(acting_user))
         if amount_fen == owed:
             loan.status, loan.closed_on = LoanStatus.REPAID, occurred_on
             loan.save(update_fields=["status", "closed_on", "updated_at"])
@@ -395,7 +392,7 @@ def write_off_loan(*, acting_user, loan: Loan, approved_by, reason: str,
         owed = queries.loan_owed(loan.pk)
         entry = LedgerEntry.objects.create(fund=fund, kind=EntryKind.WRITE_OFF, amount_fen=owed, loan=loan,
                                            occurred_on=occurred_on, reason=reason, approved_by=approved_by,
-                                           recorded_by=_user_or_none(acting_user))
+                                           recorded_by=user_or_none(acting_user))
         loan.status, loan.closed_on = LoanStatus.WRITTEN_OFF, occurred_on
         loan.save(update_fields=["status", "closed_on", "updated_at"])
         _audit_loan(acting_user, "fund_write_off", loan, entry=entry.pk, amount_fen=owed,
@@ -427,7 +424,7 @@ def record_evaluation(*, acting_user, loan: Loan, stage: str, income_before_fen:
         evaluation = LoanEvaluation.objects.create(
             loan=loan, stage=stage, income_before_fen=income_before_fen, income_after_fen=income_after_fen,
             use_of_money=use_of_money, findings=findings, evaluated_on=evaluated_on,
-            evaluated_by=_user_or_none(acting_user))
+            evaluated_by=user_or_none(acting_user))
         _audit_loan(acting_user, "fund_evaluation", loan, evaluation=str(evaluation.pk), stage=stage,
                     evaluated_on=evaluated_on)
     return evaluation

@@ -9,7 +9,6 @@ outstanding = loans out − repayments − write-offs
 """
 
 import datetime
-import uuid
 from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
@@ -19,6 +18,7 @@ from huiliu.accounts.scope import scope_filter
 from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
+from huiliu.core.models import is_uuid
 
 from .models import (
     MONEY_IN,
@@ -32,14 +32,6 @@ from .models import (
     LoanStatus,
     RepaymentInstallment,
 )
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
 
 
 def _sum(condition: Q):
@@ -139,7 +131,7 @@ def _deny(user, object_type: str, row_id, event: str):
 def access_fund(user, fund_id, *, event: str = "view") -> Fund:
     """One fund in the user's scope; out of scope answers as missing; both audited."""
     fund = (_scoped_funds(user).select_related("owner_jurisdiction").filter(pk=fund_id).first()
-            if _is_uuid(fund_id) else None)
+            if is_uuid(fund_id) else None)
     if fund is None:
         _deny(user, "fund", fund_id, event)
     record_event(actor=user, event=event, object_type="fund", object_id=fund.pk)
@@ -150,7 +142,7 @@ def access_loan(user, loan_id, *, event: str = "view") -> Loan:
     """One loan of a fund in the user's scope; out of scope answers as missing; audited against the borrower."""
     loans = Loan.objects.filter(fund__in=_scoped_funds(user)).select_related(
         "fund", "round", "borrower", "guarantee_village", "guarantee_township")
-    loan = loans.filter(pk=loan_id).first() if _is_uuid(loan_id) else None
+    loan = loans.filter(pk=loan_id).first() if is_uuid(loan_id) else None
     if loan is None:
         _deny(user, "loan", loan_id, event)
     record_event(actor=user, event=event, object_type="person", object_id=loan.borrower_id,

@@ -5,15 +5,16 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges
-from huiliu.core.errors import NotFound, ValidationFailed
+from huiliu.core.errors import ValidationFailed
 from huiliu.core.forms import submit
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.queries import list_persons
@@ -34,13 +35,6 @@ from .forms import (
 )
 from .models import LoanStatus
 from .rules import parse_rule_lines, rule_lines
-
-
-def _or_404(access, user, row_id, **options):
-    try:
-        return access(user, row_id, **options)
-    except NotFound:
-        raise Http404 from None
 
 
 def _may_write(user, fund) -> bool:
@@ -79,7 +73,7 @@ def fund_new(request):
 
 @login_required
 def fund_detail(request, fund_id):
-    fund = _or_404(queries.access_fund, request.user, fund_id)
+    fund = found_or_404(queries.access_fund, request.user, fund_id)
     today = timezone.localdate()
     return render(request, "fund/detail.html", {
         "fund": fund, "position": queries.fund_position(fund),
@@ -96,7 +90,7 @@ def fund_detail(request, fund_id):
 
 @login_required
 def ledger_export(request, fund_id):
-    fund = _or_404(queries.access_fund, request.user, fund_id, event="export")
+    fund = found_or_404(queries.access_fund, request.user, fund_id, event="export")
     period = PeriodForm(request.GET)
     period.is_valid()
     content = ledger_workbook(acting_user=request.user, fund=fund, start=period.cleaned_data.get("start"),
@@ -108,7 +102,7 @@ def ledger_export(request, fund_id):
 
 
 def _fund_form(request, fund_id, form_class, run, *, title: str, done: str, initial=None):
-    fund = _or_404(queries.access_fund, request.user, fund_id)
+    fund = found_or_404(queries.access_fund, request.user, fund_id)
     form = form_class(request.POST or None, initial=initial(fund) if initial else {"occurred_on": timezone.localdate(),
                                                                                    "day": timezone.localdate()})
     result = submit(request, form, lambda data: run(fund, data))
@@ -167,7 +161,7 @@ def round_close(request, fund_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def loan_new(request, fund_id):
-    fund = _or_404(queries.access_fund, request.user, fund_id)
+    fund = found_or_404(queries.access_fund, request.user, fund_id)
     today = timezone.localdate()
     form = LoanForm(request.POST or None, fund=fund, initial={"agreement_signed_on": today, "disbursed_on": today})
 
@@ -192,7 +186,7 @@ def loan_new(request, fund_id):
 
 @login_required
 def loan_detail(request, loan_id):
-    loan = _or_404(queries.access_loan, request.user, loan_id)
+    loan = found_or_404(queries.access_loan, request.user, loan_id)
     position = queries.loan_position(loan)
     return render(request, "fund/loan_detail.html", {
         "loan": loan, "position": position, "schedule": queries.schedule(loan),
@@ -204,7 +198,7 @@ def loan_detail(request, loan_id):
 
 
 def _loan_form(request, loan_id, form_class, run, *, title: str, done: str):
-    loan = _or_404(queries.access_loan, request.user, loan_id)
+    loan = found_or_404(queries.access_loan, request.user, loan_id)
     form = form_class(request.POST or None, initial={"occurred_on": timezone.localdate(),
                                                      "evaluated_on": timezone.localdate()})
     result = submit(request, form, lambda data: run(loan, data))

@@ -9,6 +9,7 @@ from huiliu.audit.actions import record_event
 from huiliu.core import events
 from huiliu.core.errors import FieldErrors, ValidationFailed
 from huiliu.core.identity import birth_date_of, sex_of, validate_id_number, validate_phone
+from huiliu.core.models import user_or_none
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 
@@ -250,7 +251,7 @@ def register_outflow(
             migration=migration, departure_date=departure_date, destination_jurisdiction=destination,
             destination_address=destination_address.strip(), reason=reason, work_background=work_background.strip(),
             employer=employer.strip(), group_liaison=group_liaison.strip(), group_liaison_phone=group_liaison_phone,
-            village_contact=village_contact.strip(), contact_phone=contact_phone, registered_by=_user_or_none(acting_user),
+            village_contact=village_contact.strip(), contact_phone=contact_phone, registered_by=user_or_none(acting_user),
         )
         record_event(actor=acting_user, event="register_outflow", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes,
@@ -350,7 +351,7 @@ def register_inflow(
         InflowRegistration.objects.create(
             migration=migration, arrival_date=arrival_date, residence_jurisdiction=residence, address=address.strip(),
             residence_type=residence_type, landlord_or_employer=landlord_or_employer.strip(),
-            registration_date=registration_date, declared_name=name.strip(), registered_by=_user_or_none(acting_user),
+            registration_date=registration_date, declared_name=name.strip(), registered_by=user_or_none(acting_user),
         )
         person.residence_jurisdiction = residence
         person.residence_address = address.strip()
@@ -422,8 +423,3 @@ def _open_migration_for_update(person: Person) -> Migration | None:
         .filter(person=person, status__in=OPEN_STATUSES)
         .first()
     )
-
-
-def _user_or_none(user):
-    return user if getattr(user, "is_authenticated", False) else None
-

@@ -1,5 +1,4 @@
 import datetime
-import uuid
 
 from django.db.models import QuerySet
 
@@ -8,6 +7,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
 from huiliu.core.identity import ID_NUMBER, normalize_id_number
+from huiliu.core.models import is_uuid
 
 from .models import InflowRegistration, Migration, MigrationStatus, OPEN_STATUSES, Person
 
@@ -52,10 +52,10 @@ def access_migration(user, migration_id) -> Migration:
 
 def _fetch_or_deny(user, scoped_rows: QuerySet, row_id, *, object_type: str):
     """The row with this id among the scoped rows, or an audited denial that reads as not found."""
-    row = scoped_rows.filter(pk=row_id).first() if _is_uuid(row_id) else None
+    row = scoped_rows.filter(pk=row_id).first() if is_uuid(row_id) else None
     if row is None:
         # The places of the person asked for (when it exists) learn of the attempt; the caller learns nothing.
-        asked_for = Person.objects.filter(pk=row_id).first() if object_type == "person" and _is_uuid(row_id) else None
+        asked_for = Person.objects.filter(pk=row_id).first() if object_type == "person" and is_uuid(row_id) else None
         record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
                      outcome=AuditEvent.Outcome.DENIED,
                      subject_codes=asked_for.place_codes if asked_for else (None, None))
@@ -98,12 +98,3 @@ def list_recent_arrivals(*, user, limit: int = 10) -> list[InflowRegistration]:
     record_event(actor=user, event="list", object_type="person",
                  detail={"list": "recent_arrivals", "persons": [str(a.migration.person_id) for a in arrivals]})
     return arrivals
-
-
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-

@@ -1,15 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from huiliu.accounts.scope import in_scope
-from huiliu.core.errors import NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number, mask_phone
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions.queries import full_names
 
 from . import actions, queries
@@ -19,10 +18,7 @@ PAGE_SIZE = 25
 
 
 def _person_or_404(request, person_id):
-    try:
-        return queries.access_person(request.user, person_id)
-    except NotFound:
-        raise Http404 from None
+    return found_or_404(queries.access_person, request.user, person_id)
 
 
 def _submit(request, form, action, **fixed):
@@ -112,10 +108,7 @@ def add_child(request, person_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def close_migration(request, migration_id):
-    try:
-        migration = queries.access_migration(request.user, migration_id)
-    except NotFound:
-        raise Http404 from None
+    migration = found_or_404(queries.access_migration, request.user, migration_id)
     return _form_about_person(request, migration.person, CloseMigrationForm(request.POST or None),
                               actions.close_migration, migration=migration, done=_("The move has been closed."),
                               title=_("Close a move"))

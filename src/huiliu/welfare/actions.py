@@ -19,6 +19,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import FieldErrors, PermissionDenied, ValidationFailed
 from huiliu.core.identity import validate_phone
+from huiliu.core.models import user_or_none
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Person
@@ -37,10 +38,6 @@ from .models import (
 LONGEST_NAME, LONGEST_TEXT = 100, 500
 # The most one payment of a programme may be: 1,000,000 yuan, far above any real benefit, to catch a typing slip.
 LARGEST_AMOUNT_FEN = 100_000_000
-
-
-def _user_or_none(user):
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _check_amount(errors: FieldErrors, amount_fen) -> int | None:
@@ -82,7 +79,7 @@ def create_programme(*, acting_user, kind: str, name: str, owner_code: int, amou
     _require_owner(acting_user, owner.code)
     with transaction.atomic():
         programme = Programme.objects.create(kind=kind, name=name, owner_jurisdiction=owner, amount_fen=amount_fen,
-                                             eligibility_rules=rules, created_by=_user_or_none(acting_user))
+                                             eligibility_rules=rules, created_by=user_or_none(acting_user))
         record_event(actor=acting_user, event="create_programme", object_type="programme", object_id=programme.pk,
                      detail={"owner": owner.code, "kind": kind, "amount_fen": amount_fen, "rules": rules})
     return programme
@@ -147,7 +144,7 @@ def apply_for_benefit(*, acting_user, programme: Programme, person: Person, decl
             application = BenefitApplication.objects.create(
                 programme=programme, person=person, applying_jurisdiction_id=village,
                 status=ApplicationStatus.SUBMITTED, declared_hardship=bool(declared_hardship), statement=statement,
-                rule_notes=notes, submitted_at=timezone.now(), submitted_by=_user_or_none(acting_user),
+                rule_notes=notes, submitted_at=timezone.now(), submitted_by=user_or_none(acting_user),
             )
             record_event(actor=acting_user, event="apply_for_benefit", object_type="person", object_id=person.pk,
                          subject_codes=person.place_codes,
@@ -180,7 +177,7 @@ def review_application(*, acting_user, application: BenefitApplication, note: st
             raise ValidationFailed({"__all__": [_("Only a submitted application can be reviewed.")]})
         application.status = ApplicationStatus.REVIEWED
         application.reviewed_at = timezone.now()
-        application.reviewed_by = _user_or_none(acting_user)
+        application.reviewed_by = user_or_none(acting_user)
         application.review_note = note
         application.save(update_fields=["status", "reviewed_at", "reviewed_by", "review_note", "updated_at"])
         record_event(actor=acting_user, event="review_application", object_type="person",
@@ -230,7 +227,7 @@ def decide_application(*, acting_user, application: BenefitApplication, approve:
                 _("The application does not meet every eligibility rule; refuse it with the reason.")]})
         application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REFUSED
         application.decided_at = timezone.now()
-        application.decided_by = _user_or_none(acting_user)
+        application.decided_by = user_or_none(acting_user)
         application.refusal_reason = "" if approve else reason
         application.save(update_fields=["status", "decided_at", "decided_by", "refusal_reason", "updated_at"])
         detail = {"application": str(application.pk), "decision": application.status}
@@ -239,7 +236,7 @@ def decide_application(*, acting_user, application: BenefitApplication, approve:
             payment = Payment.objects.create(
                 application=application, programme=programme, amount_fen=programme.amount_fen,
                 paid_on=timezone.localdate(), paying_jurisdiction_id=programme.owner_jurisdiction_id,
-                recorded_by=_user_or_none(acting_user),
+                recorded_by=user_or_none(acting_user),
             )
             detail.update(payment=str(payment.pk), amount_fen=payment.amount_fen, paying=programme.owner_jurisdiction_id)
         else:
@@ -284,7 +281,7 @@ def register_special_assistance_family(*, acting_user, programme: Programme, per
     try:
         with transaction.atomic():
             family = SpecialAssistanceFamily.objects.create(programme=programme, person=person,
-                                                            registered_by=_user_or_none(acting_user), **contacts)
+                                                            registered_by=user_or_none(acting_user), **contacts)
             record_event(actor=acting_user, event="register_special_assistance_family", object_type="person",
                          object_id=person.pk, subject_codes=person.place_codes,
                          detail={"family": str(family.pk), "programme": str(programme.pk)})
@@ -307,7 +304,7 @@ def record_assistance_visit(*, acting_user, family: SpecialAssistanceFamily, vis
     _require_person_place(acting_user, person, object_type="special_assistance_family", object_id=family.pk)
     with transaction.atomic():
         visit = AssistanceVisit.objects.create(family=family, visited_on=visited_on, note=note,
-                                               visitor=_user_or_none(acting_user))
+                                               visitor=user_or_none(acting_user))
         record_event(actor=acting_user, event="record_assistance_visit", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes, detail={"family": str(family.pk), "visit": str(visit.pk)})
     return visit

@@ -9,7 +9,6 @@ the amount, and nothing else: no ID number, address, phone, age or reason.
 """
 
 import datetime
-import uuid
 
 from django.db.models import (
     BigIntegerField,
@@ -27,6 +26,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound, ValidationFailed
 from huiliu.core.identity import mask_name
+from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 
 from .models import (
@@ -44,16 +44,8 @@ FAMILY_SCOPE_FIELDS = ("person__household_jurisdiction_id", "person__residence_j
                        "programme__owner_jurisdiction_id")
 
 
-def _is_uuid(value) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def _fetch_or_deny(user, rows: QuerySet, row_id, *, object_type: str):
-    row = rows.filter(pk=row_id).first() if _is_uuid(row_id) else None
+    row = rows.filter(pk=row_id).first() if is_uuid(row_id) else None
     if row is None:
         record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
                      outcome=AuditEvent.Outcome.DENIED)
@@ -131,7 +123,7 @@ def list_applications(*, user, status: str = "", person_id=None) -> QuerySet[Ben
     if status:
         rows = rows.filter(status=status)
     if person_id is not None:
-        rows = rows.filter(person_id=person_id) if _is_uuid(person_id) else rows.none()
+        rows = rows.filter(person_id=person_id) if is_uuid(person_id) else rows.none()
     record_event(actor=user, event="list", object_type="benefit_application",
                  detail={"status": status, "person": str(person_id or "")})
     return _application_rows(rows).order_by("-submitted_at", "id")

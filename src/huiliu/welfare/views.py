@@ -14,6 +14,7 @@ from huiliu.accounts.scope import has_role, in_scope, jurisdiction_ranges
 from huiliu.core.errors import NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.queries import access_person
@@ -33,13 +34,6 @@ from .forms import (
 from .models import ApplicationStatus, ProgrammeKind
 
 QUEUE_LIMIT = 200
-
-
-def _or_404(access, user, row_id):
-    try:
-        return access(user, row_id)
-    except NotFound:
-        raise Http404 from None
 
 
 def _programme_by_id(programmes, programme_id):
@@ -77,7 +71,7 @@ def create_programme(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_detail(request, programme_id):
-    programme = _or_404(queries.access_programme, request.user, programme_id)
+    programme = found_or_404(queries.access_programme, request.user, programme_id)
     may_manage = queries.may_manage_programme(request.user, programme)
     form = RulesForm(request.POST or None, initial=RulesForm.initial_from(programme.eligibility_rules))
     if may_manage or request.method == "POST":
@@ -101,7 +95,7 @@ def _villages_of(user) -> list[int]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def apply(request, person_id):
-    person = _or_404(access_person, request.user, person_id)
+    person = found_or_404(access_person, request.user, person_id)
     programmes = list(queries.list_programmes(user=request.user, person=person))
     form = ApplicationForm(request.POST or None, programmes=programmes)
     application = submit(request, form, lambda data: actions.apply_for_benefit(
@@ -138,7 +132,7 @@ def application_queue(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_detail(request, application_id):
-    application = _or_404(queries.access_application, request.user, application_id)
+    application = found_or_404(queries.access_application, request.user, application_id)
     person = application.person
     may_review = application.status == ApplicationStatus.SUBMITTED and in_scope(
         request.user, codes.township_of(application.applying_jurisdiction_id), writing=True) or (
@@ -180,7 +174,7 @@ def family_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def register_family(request, person_id):
-    person = _or_404(access_person, request.user, person_id)
+    person = found_or_404(access_person, request.user, person_id)
     programmes = list(queries.list_programmes(user=request.user, person=person,
                                               kind=ProgrammeKind.SPECIAL_ASSISTANCE))
     form = FamilyForm(request.POST or None, programmes=programmes)
@@ -198,7 +192,7 @@ def register_family(request, person_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def family_detail(request, family_id):
-    family = _or_404(queries.access_special_assistance_family, request.user, family_id)
+    family = found_or_404(queries.access_special_assistance_family, request.user, family_id)
     form = VisitForm(request.POST or None)
     visit = submit(request, form, lambda data: actions.record_assistance_visit(
         acting_user=request.user, family=family, **data))
@@ -217,7 +211,7 @@ def beneficiary_list(request):
     form = BeneficiaryListForm(request.GET)
     if not form.is_valid():
         raise Http404
-    programme = _or_404(queries.access_programme, request.user, form.cleaned_data["programme"])
+    programme = found_or_404(queries.access_programme, request.user, form.cleaned_data["programme"])
     village, year = form.cleaned_data["village"], form.cleaned_data.get("year")
     try:
         rows = queries.list_public_beneficiaries(user=request.user, village_code=village, programme=programme,
