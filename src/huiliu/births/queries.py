@@ -17,6 +17,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
 from huiliu.core.identity import mask_name
+from huiliu.core.medians import middle_values
 from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 
@@ -141,10 +142,9 @@ def count_registration_figures(*, user, code: int, start: datetime.date, end: da
 
 def _median_days(confirmed: QuerySet[BirthRegistration], count: int) -> float | int | None:
     """The median of days_to_confirmation, taken by the database from the ordered rows (one or two values fetched)."""
-    if not count:
+    middle = middle_values(confirmed, "days_to_confirmation", count)
+    if not middle:
         return None
-    ordered = confirmed.order_by("days_to_confirmation").values_list("days_to_confirmation", flat=True)
-    middle = list(ordered[(count - 1) // 2: count // 2 + 1])
     median = sum(middle) / len(middle)
     return int(median) if median == int(median) else median
 

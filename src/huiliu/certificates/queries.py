@@ -17,6 +17,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
 from huiliu.core.identity import ID_NUMBER, normalize_id_number
+from huiliu.core.medians import middle_values
 from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
@@ -176,12 +177,9 @@ def _as_date(value) -> datetime.date:
 
 
 def _median(values: QuerySet, count: int) -> float | None:
-    """The median of a column, read as the one or two middle rows in SQL order."""
-    if not count:
-        return None
-    middle = list(values.order_by("days_to_decision").values_list("days_to_decision", flat=True)[
-        (count - 1) // 2: count // 2 + 1])
-    return sum(middle) / len(middle)
+    """The median days to decision, read as the one or two middle rows in SQL order."""
+    middle = middle_values(values, "days_to_decision", count)
+    return sum(middle) / len(middle) if middle else None
 
 
 def count_certificate_figures(*, user, code: int, start, end) -> dict:

@@ -11,6 +11,7 @@ from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.certificates.models import ProxyApplication
 from huiliu.core.errors import NotFound
+from huiliu.core.medians import middle_values
 from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 
@@ -140,13 +141,10 @@ def _rates_of(sent: QuerySet, received: QuerySet, now: datetime.datetime) -> dic
 
 def _median_days(answered: QuerySet, count: int) -> float | None:
     """The median time from sending to answer, in days; read as the one or two middle rows in SQL order."""
-    if not count:
-        return None
     durations = answered.annotate(
-        time_to_answer=ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
-    ).order_by("time_to_answer").values_list("time_to_answer", flat=True)
-    middle = list(durations[(count - 1) // 2: count // 2 + 1])
-    return statistics.fmean(d.total_seconds() for d in middle) / 86400
+        time_to_answer=ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField()))
+    middle = middle_values(durations, "time_to_answer", count)
+    return statistics.fmean(d.total_seconds() for d in middle) / 86400 if middle else None
 
 
 def compute_rates(*, user, code: int, start: datetime.datetime, end: datetime.datetime,
