@@ -20,6 +20,7 @@ from huiliu.accounts.scope import jurisdiction_ranges, require_write_scope
 from huiliu.audit.actions import record_event
 from huiliu.core.errors import FieldErrors, ValidationFailed
 from huiliu.core.models import user_or_none
+from huiliu.core.money import yuan_text
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Person
@@ -41,10 +42,6 @@ from .rules import DEFAULT_RULES, clean_rules
 # One entry at most 100 million yuan: a typing slip of a few zeros is refused, not recorded.
 LARGEST_ENTRY_FEN = 10_000_000_000
 LONGEST_TERM_MONTHS = 60
-
-
-def _yuan(fen: int) -> str:
-    return f"{fen // 100:,}.{fen % 100:02d}"
 
 
 def _amount(errors: FieldErrors, field: str, value, *, label: str) -> int:
@@ -274,7 +271,7 @@ def grant_loan(*, acting_user, fund: Fund, borrower: Person, amount_fen: int, pu
     amount_fen = _amount(errors, "amount_fen", amount_fen, label=_("the loan"))
     if amount_fen and not fund.min_loan_fen <= amount_fen <= fund.max_loan_fen:
         errors.add("amount_fen", _("A loan from this fund is from %(low)s to %(high)s yuan.")
-                   % {"low": _yuan(fund.min_loan_fen), "high": _yuan(fund.max_loan_fen)})
+                   % {"low": yuan_text(fund.min_loan_fen), "high": yuan_text(fund.max_loan_fen)})
     purpose = errors.text("purpose", purpose, 200, required=True, missing=_("Say what the money is for."))
     business_plan = errors.text("business_plan", business_plan, 2000, required=True,
                           missing=_("Describe the business plan."))
@@ -309,7 +306,7 @@ def grant_loan(*, acting_user, fund: Fund, borrower: Person, amount_fen: int, pu
         if amount_fen > balance:
             raise ValidationFailed({"amount_fen": [
                 _("The fund holds %(balance)s yuan: it cannot lend %(amount)s yuan.")
-                % {"balance": _yuan(balance), "amount": _yuan(amount_fen)}]})
+                % {"balance": yuan_text(balance), "amount": yuan_text(amount_fen)}]})
         loan = Loan.objects.create(
             fund=fund, round=fund_round, borrower=borrower, amount_fen=amount_fen, purpose=purpose,
             business_plan=business_plan, term_months=term_months, guarantors=guarantors,
@@ -351,7 +348,7 @@ def record_repayment(*, acting_user, loan: Loan, amount_fen: int, occurred_on: d
         if amount_fen > owed:
             raise ValidationFailed({"amount_fen": [
                 _("She owes %(owed)s yuan on this loan: a repayment of %(amount)s yuan is more than that.")
-                % {"owed": _yuan(owed), "amount": _yuan(amount_fen)}]})
+                % {"owed": yuan_text(owed), "amount": yuan_text(amount_fen)}]})
         entry = LedgerEntry.objects.create(fund=fund, kind=EntryKind.REPAYMENT, amount_fen=amount_fen, loan=loan,
                                            occurred_on=occurred_on, note=note, recorded_by=user_or_none(acting_user))
         if amount_fen == owed:

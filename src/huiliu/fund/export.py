@@ -7,7 +7,6 @@ decimals, dates as dates; the opening balance first and the totals last.
 
 import datetime
 import io
-from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from huiliu.core.money import yuan
 from huiliu.audit.actions import record_event
 from huiliu.jurisdictions.queries import full_names
 
@@ -26,10 +26,6 @@ DATE_FORMAT = "yyyy-mm-dd"
 WIDTHS = (6, 12, 10, 10, 30, 14, 14, 14, 14, 10)
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-
-
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen) / 100
 
 
 def ledger_workbook(*, acting_user, fund: Fund, start: datetime.date | None = None,
@@ -66,7 +62,7 @@ def ledger_workbook(*, acting_user, fund: Fund, start: datetime.date | None = No
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     balance = opening
-    sheet.append([None, start, None, None, _("Opening balance"), None, None, None, _yuan(balance), None])
+    sheet.append([None, start, None, None, _("Opening balance"), None, None, None, yuan(balance), None])
     money_in = money_out = written_off = 0
     for number, entry in enumerate(entries, 1):
         in_fen = entry.amount_fen if entry.kind in MONEY_IN or entry.kind == EntryKind.REPAYMENT else 0
@@ -78,10 +74,10 @@ def ledger_workbook(*, acting_user, fund: Fund, start: datetime.date | None = No
         recorder = entry.recorded_by.display_name or entry.recorded_by.username if entry.recorded_by else ""
         sheet.append([number, entry.occurred_on, str(kinds[entry.kind]),
                       entry.loan.borrower.name if entry.loan_id else "", particulars,
-                      _yuan(in_fen) if in_fen else None, _yuan(out_fen) if out_fen else None,
-                      _yuan(off_fen) if off_fen else None, _yuan(balance), recorder])
-    sheet.append([None, end, None, None, _("Totals for the period"), _yuan(money_in), _yuan(money_out),
-                  _yuan(written_off), _yuan(balance), None])
+                      yuan(in_fen) if in_fen else None, yuan(out_fen) if out_fen else None,
+                      yuan(off_fen) if off_fen else None, yuan(balance), recorder])
+    sheet.append([None, end, None, None, _("Totals for the period"), yuan(money_in), yuan(money_out),
+                  yuan(written_off), yuan(balance), None])
     totals_row = sheet.max_row
     for row in sheet.iter_rows(min_row=header_row + 1, max_row=totals_row):
         for cell in row:
@@ -94,7 +90,7 @@ def ledger_workbook(*, acting_user, fund: Fund, start: datetime.date | None = No
     outstanding = queries.fund_position(fund, until=end).outstanding
     sheet.append([])
     sheet.append([None, None, None, None, _("Outstanding on loans at the end of the period"), None, None, None,
-                  _yuan(outstanding)])
+                  yuan(outstanding)])
     sheet.cell(row=sheet.max_row, column=9).number_format = YUAN_FORMAT
     for index, width in enumerate(WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from huiliu.core.forms import DateInput
+from huiliu.core.money import fen_of
 
 from .models import EvaluationStage
 from .rules import RULE_CODES
@@ -26,11 +27,7 @@ class YuanField(forms.DecimalField):
 
     def clean(self, value):
         amount = super().clean(value)
-        return None if amount is None else int(amount * 100)
-
-
-def fen_to_yuan(fen: int) -> Decimal:
-    return Decimal(fen) / 100
+        return None if amount is None else fen_of(amount)
 
 
 class FundForm(forms.Form):

@@ -15,6 +15,7 @@ from huiliu.accounts.scope import in_scope, jurisdiction_ranges
 from huiliu.core.errors import ValidationFailed
 from huiliu.core.forms import submit
 from huiliu.core.views import found_or_404
+from huiliu.core.money import yuan
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.queries import list_persons
@@ -31,7 +32,6 @@ from .forms import (
     RoundForm,
     RulesForm,
     WriteOffForm,
-    fen_to_yuan,
 )
 from .models import LoanStatus
 from .rules import parse_rule_lines, rule_lines
@@ -121,7 +121,7 @@ def rules(request, fund_id):
         default_term_months=data["default_term_months"]),
         title=_("Screening rules and loan bounds"), done=_("Rules saved."),
         initial=lambda fund: {"screening_rules": rule_lines(fund.screening_rules),
-                              "min_loan": fen_to_yuan(fund.min_loan_fen), "max_loan": fen_to_yuan(fund.max_loan_fen),
+                              "min_loan": yuan(fund.min_loan_fen), "max_loan": yuan(fund.max_loan_fen),
                               "default_term_months": fund.default_term_months})
 
 

@@ -1,6 +1,5 @@
 """The benefit programme pages: thin, each parses, calls one action or query, and renders."""
 
-from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,7 @@ from huiliu.core.errors import NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
 from huiliu.core.views import found_or_404
+from huiliu.core.money import fen_of, yuan
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.queries import access_person
@@ -43,7 +43,7 @@ def _programme_by_id(programmes, programme_id):
 @login_required
 def programme_list(request):
     programmes = list(queries.list_programmes(user=request.user))
-    rows = [{"programme": p, "amount_yuan": Decimal(p.amount_fen) / 100,
+    rows = [{"programme": p, "amount_yuan": yuan(p.amount_fen),
              "rules": [describe_rule(r) for r in p.eligibility_rules]} for p in programmes]
     owners = _owner_choices(request.user)
     return render(request, "welfare/programme_list.html", {"rows": rows, "may_create": bool(owners)})
@@ -61,7 +61,7 @@ def create_programme(request):
     form = ProgrammeForm(request.POST or None, owners=_owner_choices(request.user))
     programme = submit(request, form, lambda data: actions.create_programme(
         acting_user=request.user, kind=data["kind"], name=data["name"], owner_code=data["owner_code"],
-        amount_fen=int(data["amount_yuan"] * 100)))
+        amount_fen=fen_of(data["amount_yuan"])))
     if programme:
         messages.success(request, _("Programme created; set its eligibility rules below."))
         return redirect("welfare:programme_detail", programme_id=programme.pk)
@@ -83,7 +83,7 @@ def programme_detail(request, programme_id):
     return render(request, "welfare/programme_detail.html", {
         "programme": programme, "rules": [describe_rule(r) for r in programme.eligibility_rules],
         "owner": full_names([programme.owner_jurisdiction_id]).get(programme.owner_jurisdiction_id, ""),
-        "amount_yuan": Decimal(programme.amount_fen) / 100, "may_manage": may_manage, "form": form,
+        "amount_yuan": yuan(programme.amount_fen), "may_manage": may_manage, "form": form,
         "villages": _villages_of(request.user),
     })
 
@@ -159,7 +159,7 @@ def application_detail(request, application_id):
     return render(request, "welfare/application_detail.html", {
         "application": application, "person": person, "masked_id": mask_id_number(person.id_number),
         "names": full_names(c for c in codes_shown if c), "payment": payment,
-        "payment_yuan": Decimal(payment.amount_fen) / 100 if payment else None,
+        "payment_yuan": yuan(payment.amount_fen) if payment else None,
         "may_review": may_review, "may_decide": may_decide, "review_form": review_form,
         "decision_form": decision_form,
     })
@@ -219,8 +219,8 @@ def beneficiary_list(request):
     except NotFound:
         raise Http404 from None
     for row in rows:
-        row["amount_yuan"] = Decimal(row["amount_fen"]) / 100
+        row["amount_yuan"] = yuan(row["amount_fen"])
     return render(request, "welfare/beneficiary_list.html", {
         "programme": programme, "village": full_names([village]).get(village, ""), "year": year, "rows": rows,
-        "total_yuan": Decimal(sum(r["amount_fen"] for r in rows)) / 100,
+        "total_yuan": yuan(sum(r["amount_fen"] for r in rows)),
     })

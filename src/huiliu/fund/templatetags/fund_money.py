@@ -1,5 +1,7 @@
 from django import template
 
+from huiliu.core.money import yuan_text
+
 register = template.Library()
 
 
@@ -8,10 +10,7 @@ def yuan(fen) -> str:
     """An amount in fen as yuan with two decimals and thousands separators: 1234567 → 12,345.67."""
     if fen is None or fen == "":
         return "—"
-    fen = int(fen)
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100:,}.{fen % 100:02d}"
+    return yuan_text(int(fen))
 
 
 @register.filter
