@@ -126,24 +126,23 @@ def send_message(*, acting_user, message_type: str, sender_code: int, receiver_c
                       receiver_code=int(receiver_code), payload=payload, person=person)
 
 
-def answer_message(*, acting_user, message: Message, payload: dict, decided_on_application: bool = False) -> Message:
+def answer_message(*, acting_user, message: Message, payload: dict) -> Message:
     """Answer a message sent to the user's office: the answer goes back to the sender and stops the clock."""
     require_write_scope(acting_user, message.receiver_code, object_type="message", object_id=message.pk,
                         message=_("Only the office this message was sent to can answer it."))
-    if not message.expects_answer:
-        raise ValidationFailed({"__all__": [_("This message does not expect an answer.")]})
     # A request for an application held here is answered by deciding the application, never by hand:
     # otherwise the clock would stop while the application stayed undecided.
-    if not decided_on_application and queries.proxy_application_of(message) is not None:
+    if queries.proxy_application_of(message) is not None:
         raise ValidationFailed({"__all__": [_("Decide this request on its proxy application page; the answer is sent from there.")]})
-    return _record_answer(acting_user=acting_user, message=message, payload=payload)
+    return record_answer(acting_user=acting_user, message=message, payload=payload)
 
 
-def _record_answer(*, acting_user, message: Message, payload: dict) -> Message:
+def record_answer(*, acting_user, message: Message, payload: dict) -> Message:
     """Write the answer to a message and stop its clock, audited as the acting user; checks no scope.
 
-    For `answer_message`, which checked the user's scope, and for answers the registry gives by itself
-    (an arrival confirms the outflow notice it completes, registered by a village worker of the receiving township).
+    For `answer_message`, which checked the user's scope, and for answers an action gives by itself after
+    checking its own rights: an arrival confirms the outflow notice it completes (registered by a village
+    worker of the receiving township), a proxy decision answers its request.
     """
     if not message.expects_answer:
         raise ValidationFailed({"__all__": [_("This message does not expect an answer.")]})

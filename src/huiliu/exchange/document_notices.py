@@ -72,7 +72,7 @@ def answer_proxy_request(*, acting_user, application) -> None:
         logger.info("Proxy application %s decided with no open request to answer.", application.pk)
         return
     issued = application.certificate_id is not None
-    actions.answer_message(acting_user=acting_user, message=request, decided_on_application=True, payload={
+    actions.record_answer(acting_user=acting_user, message=request, payload={
         "decision": "approved" if issued else "refused",
         "reason": "" if issued else application.refusal_reason,
         "document_number": application.certificate.number if issued else "",

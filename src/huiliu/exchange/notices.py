@@ -47,7 +47,7 @@ def _confirm_outflow_notices(*, acting_user, person, inflow) -> None:
     waiting = Message.objects.filter(message_type=MessageType.OUTFLOW_NOTICE, person=person, receiver_code=township,
                                      answered_at__isnull=True).order_by("created_at")
     for notice in waiting:
-        actions._record_answer(acting_user=acting_user, message=notice, payload={
+        actions.record_answer(acting_user=acting_user, message=notice, payload={
             "result": "confirmed", "note": ARRIVAL_CONFIRMS.format(date=inflow.registration_date.isoformat())})
 
 
