@@ -42,6 +42,11 @@ def client_of(meta: dict) -> str:
     return remote
 
 
+def client_of_request(request) -> str:
+    """The client of the request being served: as the middleware saw it, else as its headers tell."""
+    return client_address.get() or client_of(request.META)
+
+
 class AuditContextMiddleware:
     """Remember the client address of each request for the actions it calls."""
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from huiliu.accounts.scope import in_scope
 from huiliu.audit.actions import record_event
-from huiliu.audit.context import client_address
+from huiliu.audit.context import client_of_request
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import DomainError, NotFound
 from huiliu.core.forms import submit
@@ -39,7 +39,7 @@ def _or_404(request, registration_id):
 def _refused_past_rate(request, page: str):
     """The 429 page once this client address has asked too often this minute; None while it may go on."""
     per_minute = getattr(settings, "HUILIU_PUBLIC_RATE_PER_MINUTE", 20)
-    client = client_address.get() or request.META.get("REMOTE_ADDR", "")
+    client = client_of_request(request)
     if allow_public_request(client=client, page=page, per_minute=per_minute):
         return None
     response = render(request, "births/rate_limited.html", status=429)

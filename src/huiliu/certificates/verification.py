@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from huiliu.audit.actions import record_event
-from huiliu.audit.context import client_address
+from huiliu.audit.context import client_of_request
 from huiliu.audit.models import AuditEvent
 from huiliu.births.models import BirthRegistration, RegistrationStatus
 from huiliu.births.voucher import signed_voucher
@@ -170,10 +170,6 @@ class CodeForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false"}))
 
 
-def _client(request) -> str:
-    return client_address.get() or request.META.get("REMOTE_ADDR", "")
-
-
 def _audit(*, via: str, verdicts: list[Verdict], signature: str = "") -> None:
     """One audit row a lookup: what was asked and answered, never the ID number, its last four or the name."""
     detail = {"via": via, "found": len(verdicts)}
@@ -195,7 +191,7 @@ def check(request):
     data = request.POST if request.method == "POST" else request.GET
     code_text = data.get("code", "")
     asking = request.method == "POST" or bool(code_text)
-    if asking and not allow_public_request(client=_client(request), page=RATE_PAGE,
+    if asking and not allow_public_request(client=client_of_request(request), page=RATE_PAGE,
                                            per_minute=settings.HUILIU_PUBLIC_RATE_PER_MINUTE):
         response = render(request, "verify/rate_limited.html", status=429)
         response["Retry-After"] = "60"

@@ -52,7 +52,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from huiliu.audit.actions import record_event
-from huiliu.audit.context import client_address
+from huiliu.audit.context import client_of_request
 from huiliu.core import signing
 from huiliu.core.errors import ValidationFailed
 from huiliu.core.ratelimit import allow_public_request
@@ -260,7 +260,7 @@ TOO_MANY_REFUSALS = "拒收的请求过多，请稍后再试。"
 
 
 def _refuse(request, name: str, reason: str, **detail) -> JsonResponse:
-    client = client_address.get() or request.META.get("REMOTE_ADDR", "")
+    client = client_of_request(request)
     if not allow_public_request(client=client, page=REFUSAL_PAGE, per_minute=REFUSALS_PER_MINUTE):
         logger.warning("Refused a request from peer %r at %s: %s %s (too many refusals: not audited)",
                        name, client, reason, detail or "")

@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from huiliu.audit.context import client_address
+from huiliu.audit.context import client_of_request
 from huiliu.core.errors import ValidationFailed
 from huiliu.core.ratelimit import allow_public_request
 
@@ -46,7 +46,7 @@ def _parsed(raw: str, field: str) -> int:
 @require_GET
 def children(request):
     """`?code=` lists the children of a node (empty: the provinces); `?path=CODE` lists the node and its ancestors."""
-    client = client_address.get() or request.META.get("REMOTE_ADDR", "")
+    client = client_of_request(request)
     per_minute = getattr(settings, "HUILIU_PLACES_RATE_PER_MINUTE", 120)
     if not allow_public_request(client=client, page=RATE_PAGE, per_minute=per_minute):
         response = _error(_("This page has been asked for too often from your address in the last minute."
