@@ -13,9 +13,12 @@ logged in through the real form, and checks every page the same way (see Journey
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 from huiliu.accounts.models import Role
 from tests import factories as f
@@ -24,6 +27,31 @@ from tests import factories as f
 # refuses ORM calls made from that thread (the test's own set-up and checks) with
 # SynchronousOnlyOperation. The ORM calls here are plain synchronous ones, so this is safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, with each request run alone.
+
+    The test database is SQLite in memory, so every thread of the live server shares the
+    test's one connection; two requests at once (a page's scripts fetching the place picker's
+    levels together) would start a transaction inside another's ("cannot start a transaction
+    within a transaction"). Connections stay threaded, so an idle keep-alive socket of the
+    browser never blocks the others; only the application call is serialised.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def one_at_a_time(environ, start_response):
+            with lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+# pytest-django's live_server builds Django's LiveServerThread, which takes its server class from here.
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "e2e"
 LAUNCH_ARGS = [
