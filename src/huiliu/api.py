@@ -50,8 +50,14 @@ def _invalid(request, exc):
     return api.create_response(request, {"detail": "输入有误", "errors": exc.errors}, status=422)
 
 
+from huiliu.community.api import router as community_router  # noqa: E402
 from huiliu.exchange.api import router as exchange_router  # noqa: E402
+from huiliu.grievances.api import router as grievances_router  # noqa: E402
 from huiliu.people.api import router as people_router  # noqa: E402
+from huiliu.services.api import router as services_router  # noqa: E402
 
 api.add_router("/", people_router)
 api.add_router("/exchange/", exchange_router)
+api.add_router("/services/", services_router)
+api.add_router("/community/", community_router)
+api.add_router("/grievances/", grievances_router)

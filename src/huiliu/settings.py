@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "huiliu.certificates",
     "huiliu.welfare",
     "huiliu.fund",
+    "huiliu.services",
+    "huiliu.community",
+    "huiliu.grievances",
     "huiliu.exchange",
     "huiliu.demo",
 ]

@@ -23,6 +23,7 @@ ROLE_LEVELS = {
     Role.CITY_OFFICER: {codes.CITY},
     Role.PROVINCE_OFFICER: {codes.PROVINCE},
     Role.AUDITOR: set(codes.LEVEL_NAMES),
+    Role.HEALTH_WORKER: set(codes.LEVEL_NAMES),  # from the village clinic to the province's health commission
 }
 
 

@@ -12,6 +12,8 @@ class Role(models.TextChoices):
     COUNTY_OFFICER = "county_officer", "县级干部"
     CITY_OFFICER = "city_officer", "市级干部"
     PROVINCE_OFFICER = "province_officer", "省级干部"
+    # Sees the results of health services in its subtree; other roles see only that a service happened.
+    HEALTH_WORKER = "health_worker", "卫生健康服务人员"
     AUDITOR = "auditor", "审计员"
 
 

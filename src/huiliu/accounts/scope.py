@@ -55,6 +55,16 @@ def require_write_scope(
     raise PermissionDenied(message or _("This jurisdiction is outside your area of responsibility."))
 
 
+def role_ranges(user, role: Role) -> list[tuple[int, int]]:
+    """The code ranges of the subtrees where the user holds this one role."""
+    return [codes.subtree_range(code) for r, code in _assignments(user) if r == role]
+
+
+def in_role_scope(user, role: Role, code: int | None) -> bool:
+    """Whether the user holds the role over the jurisdiction of this code."""
+    return code is not None and any(low <= code <= high for low, high in role_ranges(user, role))
+
+
 def has_role(user, role: Role) -> bool:
     return any(r == role for r, _code in _assignments(user))
 

@@ -1,0 +1,1 @@
+"""Community: partner units, associations, liaison volunteers, pairings, service agreements (to be described)."""

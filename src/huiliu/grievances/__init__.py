@@ -1,0 +1,1 @@
+"""Grievances: complaints, suggestions, rights-protection requests and forums (to be described)."""

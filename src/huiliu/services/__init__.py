@@ -1,0 +1,1 @@
+"""Voluntary services (to be described by the app's owner)."""
