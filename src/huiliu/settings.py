@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "huiliu.community",
     "huiliu.grievances",
     "huiliu.exchange",
+    "huiliu.linkage",
     "huiliu.demo",
 ]
 

@@ -1,0 +1,1 @@
+"""Linkage: finding the same person across sides and sources (to be described by the app's owner)."""
