@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "huiliu.grievances",
     "huiliu.exchange",
     "huiliu.linkage",
+    "huiliu.imports",
     "huiliu.demo",
 ]
 

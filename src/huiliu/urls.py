@@ -22,6 +22,7 @@ urlpatterns = [
     path("feedback/", include("huiliu.grievances.public_urls")),
     path("exchange/peer/", include("huiliu.exchange.peer_urls")),
     path("exchange/", include("huiliu.exchange.urls")),
+    path("imports/", include("huiliu.imports.urls")),
     path("linkage/", include("huiliu.linkage.urls")),
     path("places/", include("huiliu.jurisdictions.public_urls")),
     path("", include(people_pages)),
