@@ -14,6 +14,7 @@ The names and what each carries:
 - ``births.registration_confirmed``: acting_user, registration
 - ``certificates.proxy_applied``: acting_user, application
 - ``certificates.proxy_decided``: acting_user, application (issued, with its certificate, or refused)
+- ``services.service_recorded``: acting_user, record (a services.ServiceRecord; its result is never to be sent)
 """
 
 from collections import defaultdict
@@ -25,6 +26,7 @@ STATUS_CHANGED = "people.status_changed"
 BIRTH_REGISTRATION_CONFIRMED = "births.registration_confirmed"
 PROXY_APPLIED = "certificates.proxy_applied"
 PROXY_DECIDED = "certificates.proxy_decided"
+SERVICE_RECORDED = "services.service_recorded"
 
 _subscribers: dict[str, list[Callable]] = defaultdict(list)
 

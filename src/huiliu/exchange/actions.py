@@ -237,6 +237,9 @@ def receive_message(*, peer: Peer, data: dict) -> tuple[Message, bool]:
                          object_id=message.pk, subject_codes=_subject_codes(message.person),
                          detail={"type": message_type, "from": message.sender_code, "to": receiver_code,
                                  "relayed": not local})
+            if local and message.message_type == MessageType.SERVICE_REPORT:
+                from .service_reports import recognise_received_report  # keeps the recognised copy, answers it
+                recognise_received_report(message=message, peer_name=peer.name)
     except IntegrityError:
         # The same message delivered twice at the same moment: the first copy stands.
         return Message.objects.get(pk=message_id), False

@@ -8,4 +8,4 @@ class ExchangeConfig(AppConfig):
 
     def ready(self):
         # Subscribes the automatic notices to the registry's domain events.
-        from . import document_notices, notices  # noqa: F401
+        from . import document_notices, notices, service_reports  # noqa: F401

@@ -131,6 +131,12 @@ class ServiceReport(_AboutPerson):
     service_type: str = Field(min_length=1, max_length=40)
     service_date: datetime.date
     provider: str = Field(min_length=1, max_length=100)
+    # The full name of the place where the service was given, for the origin to show ("recorded at …").
+    place_name: str = Field(default="", max_length=200)
+    # That the person's informed consent was recorded where the service was given (a health service needs it).
+    consent_recorded: bool = False
+    # The record at the sending side, for a later inquiry; never its result.
+    record_id: str = Field(default="", max_length=36)
 
 
 class Feedback(_Payload):
