@@ -5,7 +5,7 @@ from django.db import transaction
 from .models import DocumentSequence
 
 # A letter per kind, so a family's tracking number never reads like the voucher that confirms it.
-KIND_LETTERS = {"birth_reg": "S", "voucher": "P", "certificate": "Z"}
+KIND_LETTERS = {"birth_reg": "S", "voucher": "P", "certificate": "Z", "grievance": "G"}
 
 
 def next_document_number(*, jurisdiction_code: int, kind: str, year: int) -> str:
