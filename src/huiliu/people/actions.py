@@ -1,7 +1,9 @@
 import contextlib
 import datetime
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiliu.accounts.scope import require_write_scope
@@ -20,6 +22,9 @@ from .models import (
     DepartureReason,
     Education,
     InflowRegistration,
+    LeftBehindKind,
+    LeftBehindRelative,
+    LeftBehindVisit,
     MaritalStatus,
     Migration,
     MigrationStatus,
@@ -27,6 +32,10 @@ from .models import (
     OutflowRegistration,
     Person,
     ResidenceType,
+    Sex,
+    VisitInterval,
+    VisitWay,
+    is_minor_on,
 )
 
 # A household place is registered down to the township at least; a residence down to the village or community.
@@ -212,8 +221,14 @@ def register_outflow(
     group_liaison_phone: str = "",
     village_contact: str = "",
     contact_phone: str = "",
+    left_behind_children: Sequence[dict] = (),
+    left_behind_elders: Sequence[dict] = (),
 ) -> Migration:
-    """Record at the origin that a person has left; joins an arrival already registered elsewhere."""
+    """Record at the origin that a person has left; joins an arrival already registered elsewhere.
+
+    The outflow form also lists each minor child left behind, with the carer the parents appointed, and each
+    elder left behind: they join the village's roll in the same transaction.
+    """
     require_write_scope(acting_user, person.household_jurisdiction_id, object_type="person", object_id=person.pk)
     errors = FieldErrors()
     _check_date(errors, "departure_date", departure_date, not_before=person.birth_date)
@@ -228,6 +243,8 @@ def register_outflow(
         "destination_address": destination_address.strip(), "work_background": work_background.strip(),
         "employer": employer.strip(), "group_liaison": group_liaison.strip(), "village_contact": village_contact.strip(),
     })
+    relatives = _check_left_behind_rows(errors, LeftBehindKind.CHILD, left_behind_children, on=departure_date) + \
+        _check_left_behind_rows(errors, LeftBehindKind.ELDER, left_behind_elders, on=departure_date)
     errors.raise_if_any()
 
     with _concurrent_registration_refused(), transaction.atomic():
@@ -256,6 +273,8 @@ def register_outflow(
         record_event(actor=acting_user, event="register_outflow", object_type="person", object_id=person.pk,
                      subject_codes=person.place_codes,
                      detail={"migration": str(migration.pk), "linked": migration.status == MigrationStatus.ARRIVED})
+        for fields in relatives:
+            _add_left_behind(acting_user, person, fields, left_on=departure_date)
         events.publish(events.OUTFLOW_REGISTERED, acting_user=acting_user, migration=migration)
     return migration
 
@@ -423,3 +442,243 @@ def _open_migration_for_update(person: Person) -> Migration | None:
         .filter(person=person, status__in=OPEN_STATUSES)
         .first()
     )
+
+
+# --- Left-behind children and elders ----------------------------------------------------------------------
+
+LEFT_BEHIND_FIELDS = {
+    LeftBehindKind.CHILD: ("name", "sex", "birth_date", "school", "carer_name", "carer_relation", "carer_phone",
+                           "school_informed", "village_committee_informed", "visit_interval_days"),
+    LeftBehindKind.ELDER: ("name", "sex", "birth_date", "relation", "lives_alone", "carer_name", "carer_relation",
+                           "carer_phone", "visit_interval_days"),
+}
+EDITABLE_LEFT_BEHIND_FIELDS = tuple(dict.fromkeys(LEFT_BEHIND_FIELDS[LeftBehindKind.CHILD]
+                                                  + LEFT_BEHIND_FIELDS[LeftBehindKind.ELDER]))
+# The prefixes of the outflow form's rows: an error on row 2's birth date is keyed "children-1-birth_date".
+LEFT_BEHIND_ROW_PREFIXES = {LeftBehindKind.CHILD: "children", LeftBehindKind.ELDER: "elders"}
+YOUNG_CHILD_AGE = 6
+# Given on a later visit or edit, these replace what an earlier departure form said about the carer.
+CARER_FIELDS = ("carer_name", "carer_relation", "carer_phone", "school", "school_informed", "village_committee_informed")
+
+
+def _years_before(on: datetime.date, years: int) -> datetime.date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def default_visit_interval(*, kind: str, birth_date: datetime.date, lives_alone: bool, on: datetime.date) -> int:
+    """Monthly for a child under six and for an elder who lives alone; quarterly for everyone else."""
+    young = kind == LeftBehindKind.CHILD and birth_date > _years_before(on, YOUNG_CHILD_AGE)
+    alone = kind == LeftBehindKind.ELDER and lives_alone
+    return VisitInterval.MONTHLY if young or alone else VisitInterval.QUARTERLY
+
+
+def _clean_relative(errors: FieldErrors, kind: str, data: dict, *, on: datetime.date | None, key=str,
+                    wrap=lambda message: message) -> dict:
+    """The fields of one left-behind relative, stripped and checked; problems added under key(field)."""
+    fields = {name: data.get(name) for name in LEFT_BEHIND_FIELDS[kind]}
+    for name in ("name", "sex", "school", "relation", "carer_name", "carer_relation", "carer_phone"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+    for name in ("school_informed", "village_committee_informed", "lives_alone"):
+        if name in fields:
+            fields[name] = bool(fields[name])
+    if not fields["name"]:
+        errors.add(key("name"), wrap(_("Enter the name.")))
+    if (fields["sex"] or kind == LeftBehindKind.CHILD) and fields["sex"] not in Sex.values:
+        errors.add(key("sex"), wrap(_("Choose a sex.")))  # an elder's sex may be left out
+    birth_date = fields["birth_date"]
+    if not isinstance(birth_date, datetime.date):
+        errors.add(key("birth_date"), wrap(_("Enter the birth date.")))
+    elif birth_date > timezone.localdate():
+        errors.add(key("birth_date"), wrap(_("The birth date cannot be in the future.")))
+    elif kind == LeftBehindKind.CHILD and on and not is_minor_on(birth_date, on):
+        errors.add(key("birth_date"), wrap(
+            _("Born on %(born)s, the child is 18 or older on %(on)s: only minors are recorded as left-behind children.")
+            % {"born": birth_date.isoformat(), "on": on.isoformat()}))
+    if kind == LeftBehindKind.CHILD and not fields["carer_name"]:
+        errors.add(key("carer_name"), wrap(_("Name the carer the parents appointed.")))
+    try:
+        fields["carer_phone"] = validate_phone(fields["carer_phone"], field="carer_phone")
+    except ValidationFailed as failure:
+        errors.add(key("carer_phone"), wrap(failure.errors["carer_phone"][0]))
+    interval = fields.get("visit_interval_days")
+    if interval in ("", None):
+        fields["visit_interval_days"] = None
+    elif str(interval).isdigit() and int(interval) in VisitInterval.values:
+        fields["visit_interval_days"] = int(interval)
+    else:
+        errors.add(key("visit_interval_days"), wrap(_("Choose a visit interval from the list.")))
+    for name, value in fields.items():
+        limit = LeftBehindRelative._meta.get_field(name).max_length
+        if isinstance(value, str) and limit and len(value) > limit:
+            errors.add(key(name), wrap(_("At most %(limit)d characters.") % {"limit": limit}))
+    return fields
+
+
+def _check_left_behind_rows(errors: FieldErrors, kind: str, rows: Sequence[dict], *, on) -> list[dict]:
+    """Check the outflow form's rows of one kind; every message names its row (`index` in a row: its place)."""
+    prefix = LEFT_BEHIND_ROW_PREFIXES[kind]
+    label = (_("Left-behind child, row %(row)d: %(message)s") if kind == LeftBehindKind.CHILD
+             else _("Left-behind elder, row %(row)d: %(message)s"))
+    cleaned = []
+    for position, row in enumerate(rows):
+        index = row.get("index", position)  # the row's place on the form, when blank rows were left out
+        fields = _clean_relative(
+            errors, kind, row, on=on if isinstance(on, datetime.date) else None,
+            key=lambda name, index=index: f"{prefix}-{index}-{name}",
+            wrap=lambda message, index=index: label % {"row": index + 1, "message": message})
+        cleaned.append({"kind": kind, **fields})
+    return cleaned
+
+
+def _audit_relative(acting_user, event: str, relative: LeftBehindRelative, **detail) -> None:
+    record_event(actor=acting_user, event=event, object_type="left_behind_relative", object_id=relative.pk,
+                 subject_codes=(relative.jurisdiction_id, None), detail={"kind": relative.kind, **detail})
+
+
+def _add_left_behind(acting_user, person: Person, fields: dict, *, left_on: datetime.date) -> LeftBehindRelative:
+    """Put a relative on the roll of the family's household place (inside the caller's transaction).
+
+    The same child or elder left behind by a second family member (same place, kind, name and birth date) is
+    linked to them rather than listed twice; the carer given last replaces the one given before.
+    """
+    fields = dict(fields)
+    kind = fields.pop("kind")
+    interval = fields.pop("visit_interval_days", None)
+    same = (LeftBehindRelative.objects.select_for_update()
+            .filter(kind=kind, jurisdiction_id=person.household_jurisdiction_id, name=fields["name"],
+                    birth_date=fields["birth_date"], ended_on__isnull=True).first())
+    if same is not None:
+        changed = [name for name in CARER_FIELDS if name in fields and fields[name] and getattr(same, name) != fields[name]]
+        for name in changed:
+            setattr(same, name, fields[name])
+        if changed:
+            same.save()
+        same.family_away.add(person)
+        _audit_relative(acting_user, "link_left_behind_relative", same, person=str(person.pk), fields=changed)
+        return same
+    today = timezone.localdate()
+    interval = interval or default_visit_interval(kind=kind, birth_date=fields["birth_date"],
+                                                  lives_alone=fields.get("lives_alone", False), on=today)
+    child = None
+    if kind == LeftBehindKind.CHILD:
+        child = next((c for c in person.children.filter(birth_date=fields["birth_date"], sex=fields["sex"])
+                      if not c.name or c.name == fields["name"]), None)
+    relative = LeftBehindRelative.objects.create(
+        kind=kind, jurisdiction_id=person.household_jurisdiction_id, child=child, visit_interval_days=interval,
+        next_visit_due=today + datetime.timedelta(days=interval), left_on=max(left_on, fields["birth_date"]),
+        recorded_by=user_or_none(acting_user), **fields,
+    )
+    relative.family_away.add(person)
+    _audit_relative(acting_user, "record_left_behind_relative", relative, person=str(person.pk))
+    return relative
+
+
+def _require_relative_write_scope(acting_user, relative: LeftBehindRelative) -> None:
+    # Only the household place writes: the village keeps its roll; the family's destination reads.
+    require_write_scope(acting_user, relative.jurisdiction_id, object_type="left_behind_relative",
+                        object_id=relative.pk, message=_("This family is outside your area of responsibility."))
+
+
+def record_left_behind_relative(*, acting_user, person: Person, kind: str, **fields) -> LeftBehindRelative:
+    """Add a child or elder left behind by a person who is away (after the departure was registered)."""
+    require_write_scope(acting_user, person.household_jurisdiction_id, object_type="person", object_id=person.pk,
+                        message=_("Only the household place keeps the roll of left-behind children and elders."))
+    if kind not in LeftBehindKind.values:
+        raise ValidationFailed({"kind": [_("Choose a child or an elder.")]})
+    unknown = set(fields) - set(LEFT_BEHIND_FIELDS[kind])
+    if unknown:
+        raise ValidationFailed({name: [_("This field cannot be changed here.")] for name in unknown})
+    move = Migration.objects.filter(person=person, status__in=OPEN_STATUSES).first()
+    if move is None:
+        raise ValidationFailed({"__all__": [
+            _("Relatives are left behind only while a family member is away: register the departure first.")]})
+    errors = FieldErrors()
+    cleaned = _clean_relative(errors, kind, fields, on=timezone.localdate())
+    errors.raise_if_any()
+    with transaction.atomic():
+        person = _person_for_update(person)
+        return _add_left_behind(acting_user, person, {"kind": kind, **cleaned}, left_on=move.started_on)
+
+
+def update_left_behind_relative(*, acting_user, relative: LeftBehindRelative, **changes) -> LeftBehindRelative:
+    """Change what the roll says about a relative: the carer, the school, the visit interval …"""
+    _require_relative_write_scope(acting_user, relative)
+    unknown = set(changes) - set(LEFT_BEHIND_FIELDS[relative.kind])
+    if unknown:
+        raise ValidationFailed({name: [_("This field cannot be changed here.")] for name in unknown})
+    errors = FieldErrors()
+    merged = {name: getattr(relative, name) for name in LEFT_BEHIND_FIELDS[relative.kind]} | changes
+    cleaned = _clean_relative(errors, relative.kind, merged, on=relative.left_on)
+    errors.raise_if_any()
+    with transaction.atomic():
+        relative = LeftBehindRelative.objects.select_for_update().get(pk=relative.pk)
+        if cleaned["visit_interval_days"] is None:
+            cleaned["visit_interval_days"] = relative.visit_interval_days
+        changed = sorted(name for name, value in cleaned.items() if getattr(relative, name) != value)
+        for name in changed:
+            setattr(relative, name, cleaned[name])
+        if "visit_interval_days" in changed:
+            since = relative.last_visited_on or timezone.localdate(relative.created_at)
+            relative.next_visit_due = since + datetime.timedelta(days=relative.visit_interval_days)
+        relative.save()
+        _audit_relative(acting_user, "update_left_behind_relative", relative, fields=changed)
+    return relative
+
+
+def record_left_behind_visit(*, acting_user, relative: LeftBehindRelative, visited_on: datetime.date, way: str,
+                             wellbeing: str, needs: str = "") -> LeftBehindVisit:
+    """Log a visit to a left-behind child or elder; the next visit falls due one interval later."""
+    _require_relative_write_scope(acting_user, relative)
+    errors = FieldErrors()
+    if not isinstance(visited_on, datetime.date):
+        errors.add("visited_on", _("Enter the date of the visit."))
+    elif visited_on > timezone.localdate():
+        errors.add("visited_on", _("A visit cannot be recorded before it happens."))
+    elif visited_on < relative.left_on:
+        errors.add("visited_on", _("The visit cannot be before %(date)s, when the family member left.")
+                   % {"date": relative.left_on.isoformat()})
+    if way not in VisitWay.values:
+        errors.add("way", _("Choose how the visit was made."))
+    wellbeing = errors.text("wellbeing", wellbeing, 500, required=True,
+                            missing=_("Say in a few words how the child or elder is."))
+    needs = errors.text("needs", needs, 500)
+    errors.raise_if_any()
+    with transaction.atomic():
+        relative = LeftBehindRelative.objects.select_for_update().get(pk=relative.pk)
+        if relative.ended_on:
+            raise ValidationFailed({"__all__": [_("This relative has been taken off the roll.")]})
+        visit = LeftBehindVisit.objects.create(relative=relative, visited_on=visited_on, way=way, wellbeing=wellbeing,
+                                               needs=needs, visitor=user_or_none(acting_user))
+        if relative.last_visited_on is None or visited_on > relative.last_visited_on:
+            relative.last_visited_on = visited_on
+            relative.next_visit_due = visited_on + datetime.timedelta(days=relative.visit_interval_days)
+            relative.save(update_fields=["last_visited_on", "next_visit_due", "updated_at"])
+        _audit_relative(acting_user, "record_left_behind_visit", relative, visit=str(visit.pk), way=way)
+    return visit
+
+
+def take_off_left_behind_roll(*, acting_user, relative: LeftBehindRelative, ended_on: datetime.date,
+                              note: str) -> LeftBehindRelative:
+    """Take a relative off the village's roll (joined the parents, moved away, died …), with the reason."""
+    _require_relative_write_scope(acting_user, relative)
+    errors = FieldErrors()
+    if not isinstance(ended_on, datetime.date):
+        errors.add("ended_on", _("This field is required."))
+    elif ended_on > timezone.localdate():
+        errors.add("ended_on", _("The date cannot be in the future."))
+    elif ended_on < relative.left_on:
+        errors.add("ended_on", _("The date cannot be before %(date)s.") % {"date": relative.left_on.isoformat()})
+    note = errors.text("note", note, 200, required=True, missing=_("Say why, for example: the child joined the parents."))
+    errors.raise_if_any()
+    with transaction.atomic():
+        relative = LeftBehindRelative.objects.select_for_update().get(pk=relative.pk)
+        if relative.ended_on:
+            raise ValidationFailed({"__all__": [_("This relative has been taken off the roll.")]})
+        relative.ended_on, relative.end_note = ended_on, note
+        relative.save(update_fields=["ended_on", "end_note", "updated_at"])
+        _audit_relative(acting_user, "take_off_left_behind_roll", relative)
+    return relative

@@ -1,3 +1,5 @@
+import datetime
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -175,3 +177,99 @@ class InflowRegistration(BaseModel):
 
 
 CLOSING_CHOICES = [(s.value, s.label) for s in (MigrationStatus.MOVED_ON, MigrationStatus.RETURNED, MigrationStatus.LOST_CONTACT)]
+
+
+# --- Left-behind children and elders ----------------------------------------------------------------------
+
+
+ADULT_AGE = 18
+
+
+def latest_adult_birth_date(on: datetime.date) -> datetime.date:
+    """The last birth date of someone who is 18 on this day: a person born after it is a minor that day.
+
+    One born on 29 February comes of age on 1 March in a common year.
+    """
+    try:
+        return on.replace(year=on.year - ADULT_AGE)
+    except ValueError:  # 29 February, and the year 18 years before is common
+        return on.replace(year=on.year - ADULT_AGE, day=28)
+
+
+def is_minor_on(birth_date: datetime.date, on: datetime.date) -> bool:
+    return birth_date > latest_adult_birth_date(on)
+
+
+class LeftBehindKind(models.TextChoices):
+    CHILD = "child", _("left-behind child")
+    ELDER = "elder", _("left-behind elder")
+
+
+class VisitInterval(models.IntegerChoices):
+    """How often the village visits a left-behind relative: a setting of each entry."""
+
+    FORTNIGHTLY = 14, _("every two weeks")
+    MONTHLY = 30, _("monthly")
+    QUARTERLY = 91, _("quarterly")
+    HALF_YEARLY = 182, _("every six months")
+
+
+class LeftBehindRelative(BaseModel):
+    """A child or an elder who stays at the household place while family members are away.
+
+    On the village's roll while one of the family away still has an open move, a child only while under 18
+    (both derived from the data, never set by hand), and until the village takes them off the roll.
+    """
+
+    kind = models.CharField(max_length=10, choices=LeftBehindKind.choices, db_index=True)
+    # The village (or township) where the relative lives: the household place of the family; its offices write.
+    jurisdiction = models.ForeignKey(
+        "jurisdictions.Jurisdiction", on_delete=models.PROTECT, related_name="+", db_index=True
+    )
+    family_away = models.ManyToManyField(Person, related_name="left_behind")
+    child = models.ForeignKey(Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="left_behind")
+    name = models.CharField(max_length=50)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField()
+    relation = models.CharField(max_length=20, blank=True)  # of an elder to the family member away: 父亲, 祖母 …
+    school = models.CharField(max_length=100, blank=True)
+    lives_alone = models.BooleanField(default=False)
+    carer_name = models.CharField(max_length=50, blank=True)
+    carer_relation = models.CharField(max_length=20, blank=True)
+    carer_phone = PhoneField()
+    school_informed = models.BooleanField(default=False)
+    village_committee_informed = models.BooleanField(default=False)
+    visit_interval_days = models.PositiveSmallIntegerField(choices=VisitInterval.choices)
+    # Kept by the actions that record a visit or change the interval, so the roll can filter and sort on them.
+    last_visited_on = models.DateField(null=True, blank=True)
+    next_visit_due = models.DateField(db_index=True)
+    left_on = models.DateField()  # when the relative was left behind (the departure date)
+    ended_on = models.DateField(null=True, blank=True)
+    end_note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        ordering = ["next_visit_due", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class VisitWay(models.TextChoices):
+    HOME = "home", _("home visit")
+    PHONE = "phone", _("phone call")
+    SCHOOL = "school", _("at school")
+
+
+class LeftBehindVisit(BaseModel):
+    """One visit to a left-behind relative, logged by the village."""
+
+    relative = models.ForeignKey(LeftBehindRelative, on_delete=models.CASCADE, related_name="visits")
+    visited_on = models.DateField()
+    visitor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", null=True)
+    way = models.CharField(max_length=10, choices=VisitWay.choices)
+    wellbeing = models.CharField(max_length=500)
+    needs = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-created_at"]

@@ -1,15 +1,26 @@
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from huiliu.accounts.scope import scope_filter
+from huiliu.accounts.scope import in_scope, scope_filter
 from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound
 from huiliu.core.identity import ID_NUMBER, normalize_id_number
 from huiliu.core.models import is_uuid
 
-from .models import InflowRegistration, Migration, MigrationStatus, OPEN_STATUSES, Person
+from .models import (
+    InflowRegistration,
+    LeftBehindKind,
+    LeftBehindRelative,
+    LeftBehindVisit,
+    Migration,
+    MigrationStatus,
+    OPEN_STATUSES,
+    Person,
+    latest_adult_birth_date,
+)
 
 PERSON_SCOPE_FIELDS = ("household_jurisdiction_id", "residence_jurisdiction_id")
 
@@ -98,3 +109,106 @@ def list_recent_arrivals(*, user, limit: int = 10) -> list[InflowRegistration]:
     record_event(actor=user, event="list", object_type="person",
                  detail={"list": "recent_arrivals", "persons": [str(a.migration.person_id) for a in arrivals]})
     return arrivals
+
+
+# --- Left-behind children and elders ----------------------------------------------------------------------
+
+DUE_SOON_DAYS = 14
+
+
+def on_left_behind_roll(today: datetime.date) -> Q:
+    """Who is on the roll that day: not taken off it, a family member still away, and a child still under 18."""
+    family_away = Migration.objects.filter(person__left_behind=OuterRef("pk"), status__in=OPEN_STATUSES)
+    return (Q(ended_on__isnull=True) & Q(Exists(family_away))
+            & (Q(kind=LeftBehindKind.ELDER) | Q(birth_date__gt=latest_adult_birth_date(today))))
+
+
+def is_on_left_behind_roll(relative: LeftBehindRelative, *, today: datetime.date) -> bool:
+    """Whether the relative is on the roll that day (call after access_left_behind_relative)."""
+    return LeftBehindRelative.objects.filter(pk=relative.pk).filter(on_left_behind_roll(today)).exists()
+
+
+def _with_family_away(relatives: QuerySet[LeftBehindRelative]) -> QuerySet[LeftBehindRelative]:
+    open_moves = Migration.objects.filter(status__in=OPEN_STATUSES).order_by()
+    family = Person.objects.order_by("name").prefetch_related(Prefetch("migrations", open_moves, to_attr="open_moves"))
+    return relatives.prefetch_related(Prefetch("family_away", family))
+
+
+def where_now(person: Person) -> int | None:
+    """Where a family member away lives now: their registered residence, else the destination their departure named."""
+    if person.residence_jurisdiction_id and person.residence_jurisdiction_id != person.household_jurisdiction_id:
+        return person.residence_jurisdiction_id
+    moves = getattr(person, "open_moves", None)
+    if moves is None:
+        moves = list(person.migrations.filter(status__in=OPEN_STATUSES))
+    return next((m.destination_jurisdiction_id for m in moves if m.destination_jurisdiction_id), None)
+
+
+def list_left_behind(*, user, kind: str = "", due: str = "",
+                     today: datetime.date | None = None) -> QuerySet[LeftBehindRelative]:
+    """The roll of left-behind children and elders kept by the household places in the user's scope; audited.
+
+    `due` is "overdue" (the next visit is past) or "soon" (due within two weeks, overdue included).
+    """
+    today = today or timezone.localdate()
+    relatives = LeftBehindRelative.objects.filter(scope_filter(user, "jurisdiction_id")).filter(on_left_behind_roll(today))
+    if kind in LeftBehindKind.values:
+        relatives = relatives.filter(kind=kind)
+    if due == "overdue":
+        relatives = relatives.filter(next_visit_due__lt=today)
+    elif due == "soon":
+        relatives = relatives.filter(next_visit_due__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+    record_event(actor=user, event="list", object_type="left_behind_relative", detail={"kind": kind, "due": due})
+    return _with_family_away(relatives.select_related("jurisdiction")).order_by("next_visit_due", "name", "id")
+
+
+def count_left_behind(*, user, today: datetime.date | None = None) -> dict[str, int]:
+    """Children and elders on the roll in the user's scope, and how many are overdue for a visit."""
+    today = today or timezone.localdate()
+    rows = LeftBehindRelative.objects.filter(scope_filter(user, "jurisdiction_id")).filter(on_left_behind_roll(today))
+    return rows.aggregate(
+        children=Count("id", filter=Q(kind=LeftBehindKind.CHILD)),
+        elders=Count("id", filter=Q(kind=LeftBehindKind.ELDER)),
+        overdue=Count("id", filter=Q(next_visit_due__lt=today)),
+    )
+
+
+def access_left_behind_relative(user, relative_id) -> LeftBehindRelative:
+    """Fetch one relative on the roll of a household place in the user's scope; others answer as missing; audited."""
+    rows = _with_family_away(LeftBehindRelative.objects.filter(scope_filter(user, "jurisdiction_id"))
+                             .select_related("jurisdiction", "child"))
+    relative = _fetch_or_deny(user, rows, relative_id, object_type="left_behind_relative")
+    record_event(actor=user, event="view", object_type="left_behind_relative", object_id=relative.pk,
+                 subject_codes=(relative.jurisdiction_id, None))
+    return relative
+
+
+def list_visits_to(relative: LeftBehindRelative) -> QuerySet[LeftBehindVisit]:
+    """The visits to a relative, newest first (call after access_left_behind_relative or access_person)."""
+    return relative.visits.select_related("visitor").order_by("-visited_on", "-created_at")
+
+
+def list_left_behind_of(person: Person, *, user, today: datetime.date | None = None) -> list[dict]:
+    """The relatives a person left behind, for the person's page (call after access_person).
+
+    The household place sees the roll's whole entry. The family's destination office sees what the parents need to
+    know that visits happen: who cares for the child or elder, the visits' dates and ways and how the relative was
+    found; not the carer's phone, the school, the visitor or the needs raised, which stay with the village.
+    """
+    today = today or timezone.localdate()
+    on_roll = set(LeftBehindRelative.objects.filter(family_away=person).filter(on_left_behind_roll(today))
+                  .values_list("id", flat=True))
+    visits = LeftBehindVisit.objects.select_related("visitor").order_by("-visited_on", "-created_at")
+    relatives = person.left_behind.filter(ended_on__isnull=True).prefetch_related(Prefetch("visits", visits))
+    rows = []
+    for relative in relatives.order_by("kind", "birth_date", "id"):
+        kept_here = in_scope(user, relative.jurisdiction_id)
+        if not kept_here and relative.pk not in on_roll:
+            continue  # a child come of age, or parents back home: nothing left for the destination to pass on
+        rows.append({
+            "relative": relative, "full": kept_here,
+            "may_write": in_scope(user, relative.jurisdiction_id, writing=True),
+            "on_roll": relative.pk in on_roll, "visits": list(relative.visits.all()),
+            "overdue": relative.pk in on_roll and relative.next_visit_due < today,
+        })
+    return rows
