@@ -1,1 +1,21 @@
-"""Imports: spreadsheets and CSV in and out, census reconciliation (to be described by the app's owner)."""
+"""Imports: persons, departures and arrivals brought in from CSV and XLSX, and the same ledgers exported.
+
+Owns the saved column mappings (per user, shared with their office) and the import
+batches (a file's hash, mapping, check report and counts). Rules: every row is
+checked before anything is written (ID check digit, division codes in the tree,
+dates, required fields, duplicates inside the file, an ID number already registered
+under another name, the people rules); the problems are reported by line, column
+header and value, on the page and as XLSX; then the valid rows go in as one
+transaction, or nothing does. Each row stays in the user's writing scope. Importing
+the same file again changes nothing (rows already recorded alike count as
+unchanged). Persons are checked column-wise and written in bulk below the ORM, each
+with its audit row; departures and arrivals go through the people actions (their
+rules and notices). An export holds full values, so it needs a writing role and
+covers only that role's subtree, and is audited with its row count.
+
+Also owns census reconciliation (清查): a census of a jurisdiction on a date, its roll
+classified against the registry as matched, new (a proposed arrival), changed (a
+proposed update) or registered but not found (a proposed follow-up: a check of the
+record, never a pursuit). Nothing in the registry changes until an officer accepts a
+proposal; accepting goes through the people actions.
+"""
