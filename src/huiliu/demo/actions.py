@@ -21,10 +21,14 @@ from huiliu.jurisdictions.queries import full_names
 from huiliu.people.models import Person
 
 from . import bulk, pipeline
+from .community import build_demo_community
 from .documents import issue_demo_documents
 from .fund import build_demo_fund
+from .grievances import build_demo_grievances
+from .left_behind import build_demo_left_behind
 from .places import JURISDICTION_LAYOUT, build_tree
 from .population import TABLE_ORDER, TABLES, Plan
+from .services import build_demo_services
 
 # Meets the password rules (length, three character classes, not a common password).
 DEMO_PASSWORD = "Huiliu-demo-2026"
@@ -55,6 +59,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("dest-city", Role.CITY_OFFICER, "destination", codes.CITY, "徐明"),
     DemoAccount("dest-province", Role.PROVINCE_OFFICER, "destination", codes.PROVINCE, "孙红梅"),
     DemoAccount("dest-auditor", Role.AUDITOR, "destination", codes.COUNTY, "马俊"),
+    DemoAccount("dest-health", Role.HEALTH_WORKER, "destination", codes.TOWNSHIP, "林晓梅"),
 )
 
 
@@ -152,6 +157,8 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
     clock = time.perf_counter()
     counts.update(issue_demo_documents(today=today))
     counts.update(build_demo_fund(today=today))
+    for build in (build_demo_services, build_demo_left_behind, build_demo_community, build_demo_grievances):
+        counts.update(build(today=today))
     seconds["documents"] = time.perf_counter() - clock
     seconds["total"] = time.perf_counter() - started
     return DemoLoad(loaded=True, logins=demo_logins(), counts=counts, seconds=seconds, in_child=in_child)
