@@ -10,4 +10,10 @@ arrived, moved on, returned or lost contact; only the first two are open.
 Every read goes through `accounts.scope`: a person is visible to the offices of
 their household place and of their current residence, and to nobody else. An
 office that once hosted a person stops seeing them when they move on.
+
+Left-behind children and elders are listed on the departure form or later by the
+household place, which alone keeps their roll and logs visits. A relative is on the
+roll while a family member's move is open, a child only while under 18. The family's
+destination sees on the person's page the visits' dates, ways and how the relative was
+found, nothing more.
 """
