@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from huiliu.demo.actions import load_demo
-from huiliu.demo.grievances import build_demo_grievances
 from huiliu.grievances.models import Forum, Grievance, GrievanceStatus
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_grievances_include_a_resolved_an_overdue_and_a_forum(db):
     today = datetime.date.today()
-    load_demo(persons=300, seed=7, today=today)
-
-    made = build_demo_grievances(today=today)
+    made = load_demo(persons=300, seed=7, today=today).counts
 
     assert made["grievances"] == Grievance.objects.count() >= 7
     assert made["forums"] == Forum.objects.count() == 1

@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from huiliu.demo.actions import load_demo
-from huiliu.demo.left_behind import build_demo_left_behind
 from huiliu.people import queries
 from huiliu.people.models import LeftBehindRelative, LeftBehindVisit
 
@@ -18,7 +17,7 @@ def demo(db, settings):
 
 
 def test_the_demo_puts_children_and_elders_on_the_village_roll_with_visits(demo):
-    made = build_demo_left_behind(today=datetime.date.today())
+    made = demo.counts
 
     village = get_user_model().objects.get(username="origin-village")
     assert made["left_behind_children"] > 0 and made["left_behind_elders"] > 0
@@ -27,7 +26,6 @@ def test_the_demo_puts_children_and_elders_on_the_village_roll_with_visits(demo)
 
 
 def test_the_demo_s_destination_village_sees_visits_on_a_person_s_page(demo):
-    build_demo_left_behind(today=datetime.date.today())
     destination = get_user_model().objects.get(username="dest-village")
 
     persons = queries.list_persons(user=destination).filter(left_behind__visits__isnull=False).distinct()

@@ -1,6 +1,5 @@
 import unicodedata
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,12 +16,21 @@ from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import DomainError, NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
-from huiliu.core.ratelimit import allow_public_request, count_failed_guess, guesses_exhausted
-from huiliu.core.views import found_or_404
+from huiliu.core.ratelimit import (
+    count_failed_guess,
+    guesses_exhausted,
+)
+from huiliu.core.views import found_or_404, refused_past_rate
 from huiliu.jurisdictions.queries import full_names
 
 from . import actions, queries
-from .forms import RegistrationForm, StatusFilterForm, TrackForm, WithdrawForm, WorkerRegistrationForm
+from .forms import (
+    RegistrationForm,
+    StatusFilterForm,
+    TrackForm,
+    WithdrawForm,
+    WorkerRegistrationForm,
+)
 from .models import Channel, RegistrationStatus
 
 PAGE_SIZE = 25
@@ -36,17 +44,6 @@ def _or_404(request, registration_id):
     return found_or_404(queries.access_registration, request.user, registration_id)
 
 
-def _refused_past_rate(request, page: str):
-    """The 429 page once this client address has asked too often this minute; None while it may go on."""
-    per_minute = getattr(settings, "HUILIU_PUBLIC_RATE_PER_MINUTE", 20)
-    client = client_of_request(request)
-    if allow_public_request(client=client, page=page, per_minute=per_minute):
-        return None
-    response = render(request, "births/rate_limited.html", status=429)
-    response["Retry-After"] = "60"
-    return response
-
-
 def _file(data: dict, **fixed):
     return actions.file_birth_registration(**fixed, **{"jurisdiction_code": None, **data})
 
@@ -57,7 +54,7 @@ def _file(data: dict, **fixed):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_register(request):
-    refused = _refused_past_rate(request, "births_register")
+    refused = refused_past_rate(request, client=client_of_request(request), page="births_register")
     if refused:
         return refused
     form = RegistrationForm(request.POST or None)
@@ -80,7 +77,7 @@ def public_filed(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_track(request):
-    refused = _refused_past_rate(request, "births_track")
+    refused = refused_past_rate(request, client=client_of_request(request), page="births_track")
     if refused:
         return refused
     form = TrackForm(request.POST or None)

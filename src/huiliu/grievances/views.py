@@ -1,6 +1,5 @@
 """The grievance pages: thin, each parses, calls one action or query, and renders."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -17,11 +16,10 @@ from huiliu.core.errors import DomainError
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_name, mask_phone
 from huiliu.core.ratelimit import (
-    allow_public_request,
     count_failed_guess,
     guesses_exhausted,
 )
-from huiliu.core.views import found_or_404
+from huiliu.core.views import found_or_404, refused_past_rate
 from huiliu.jurisdictions.queries import full_names
 
 from . import actions, queries
@@ -48,16 +46,6 @@ def _or_404(request, grievance_id):
     return found_or_404(queries.access_grievance, request.user, grievance_id)
 
 
-def _refused_past_rate(request, page: str):
-    """The 429 page once this client address has asked too often this minute; None while it may go on."""
-    per_minute = getattr(settings, "HUILIU_PUBLIC_RATE_PER_MINUTE", 20)
-    if allow_public_request(client=client_of_request(request), page=page, per_minute=per_minute):
-        return None
-    response = render(request, "grievances/rate_limited.html", status=429)
-    response["Retry-After"] = "60"
-    return response
-
-
 def _refusal_text(refusal: DomainError) -> str:
     errors = getattr(refusal, "errors", None)
     return " ".join(m for messages_ in errors.values() for m in messages_) if errors else str(refusal)
@@ -69,7 +57,7 @@ def _refusal_text(refusal: DomainError) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_file(request):
-    refused = _refused_past_rate(request, "grievance_file")
+    refused = refused_past_rate(request, client=client_of_request(request), page="grievance_file")
     if refused:
         return refused
     form = GrievanceForm(request.POST or None)
@@ -93,7 +81,7 @@ def public_filed(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def public_track(request):
-    refused = _refused_past_rate(request, "grievance_track")
+    refused = refused_past_rate(request, client=client_of_request(request), page="grievance_track")
     if refused:
         return refused
     form = TrackForm(request.POST or None)
