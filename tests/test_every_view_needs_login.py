@@ -19,6 +19,8 @@ PUBLIC |= {"births:public_register", "births:public_filed", "births:public_track
 # The place picker of the public birth form reads the division tree: names and codes only, which are public
 # data, read-only and rate-limited per client address.
 PUBLIC |= {"places:children"}
+# Anyone may send a complaint or suggestion and follow it with its number and check code.
+PUBLIC |= {"grievances_public:file", "grievances_public:filed", "grievances_public:track"}
 
 
 def _walk(patterns, prefix="", namespace=""):

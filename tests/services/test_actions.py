@@ -142,11 +142,13 @@ def test_a_report_received_from_a_peer_is_kept_and_recognised_at_the_household_t
                         "birth_date": person.birth_date.isoformat(), "service_type": "health_checkup",
                         "service_date": TODAY.isoformat(), "provider": "宝安区妇幼保健院",
                         "place_name": "广东省深圳市宝安区第1镇第1村", "consent_recorded": True}}
-    message, _created = exchange.receive_message(peer=peer, data=data)
+    message, created = exchange.receive_message(peer=peer, data=data)  # recognises it on receipt
+    again, created_again = exchange.receive_message(peer=peer, data=data)  # the same message delivered twice
 
-    assert recognise_received_report(message=message, peer_name=peer.name) is True
+    assert created and not created_again and again.pk == message.pk
     message.refresh_from_db()
     assert recognise_received_report(message=message, peer_name=peer.name) is False  # answered: once only
+    assert ServiceRecord.objects.filter(person=person).count() == 1
 
     copy = ServiceRecord.objects.get(person=person)
     assert copy.recognised_at_code == ORIGIN_TOWNSHIP and copy.reported_from_name == "广东省深圳市宝安区第1镇第1村"
