@@ -10,10 +10,11 @@ from huiliu.linkage.benchmark import NamePools, run_linkage_benchmark
 
 class Command(BaseCommand):
     help = ("Time what matters at scale. `bench demo`: the demo load on a scratch SQLite database, beside raw SQLite. "
-            "`bench linkage`: the record-linkage matcher on synthetic outflow and inflow records, beside Splink.")
+            "`bench linkage`: the record-linkage matcher on synthetic outflow and inflow records, beside Splink. "
+            "`bench import`: checking and importing a generated CSV and XLSX, beside raw SQLite.")
 
     def add_arguments(self, parser):
-        targets = parser.add_subparsers(dest="target", required=True, metavar="{demo,linkage}")
+        targets = parser.add_subparsers(dest="target", required=True, metavar="{demo,linkage,import}")
         demo = targets.add_parser("demo", help="time the demo load of N persons on a scratch SQLite database")
         demo.add_argument("--persons", type=int, default=1_000_000, help="how many persons (default 1000000)")
         demo.add_argument("--seed", type=int, default=1)
