@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "huiliu.exchange",
     "huiliu.linkage",
     "huiliu.imports",
+    "huiliu.reports",
+    "huiliu.assessments",
     "huiliu.demo",
 ]
 

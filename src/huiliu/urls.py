@@ -24,6 +24,8 @@ urlpatterns = [
     path("exchange/", include("huiliu.exchange.urls")),
     path("imports/", include("huiliu.imports.urls")),
     path("linkage/", include("huiliu.linkage.urls")),
+    path("reports/", include("huiliu.reports.urls")),
+    path("assessments/", include("huiliu.assessments.urls")),
     path("places/", include("huiliu.jurisdictions.public_urls")),
     path("", include(people_pages)),
 ]
