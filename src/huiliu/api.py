@@ -7,16 +7,19 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaError
 from ninja.security import HttpBearer
 
-from huiliu.accounts.queries import find_user_by_api_token
+from huiliu.accounts.actions import note_api_token_use
+from huiliu.accounts.queries import find_api_token
 from huiliu.core.errors import NotFound, PermissionDenied, ValidationFailed, field_errors
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        user = find_user_by_api_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = find_api_token(token)
+        if found is None:
+            return None
+        note_api_token_use(token=found)
+        request.user = found.user
+        return found.user
 
 
 api = NinjaAPI(

@@ -114,5 +114,40 @@ def issue_api_token(*, acting_user, user: User, label: str = "", days: int = 90)
     return raw
 
 
+def revoke_api_token(*, acting_user, token: ApiToken) -> None:
+    """Revoke one API token: the holder, or whoever may manage the holder's account (the command line: anyone)."""
+    if acting_user is not None and acting_user != token.user:
+        for code in token.user.role_assignments.values_list("jurisdiction_id", flat=True):
+            _check_may_manage(acting_user, code)
+    with transaction.atomic():
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=datetime.now(UTC))
+        if revoked:
+            record_event(actor=acting_user or token.user, event="revoke_api_token", object_type="api_token",
+                         object_id=token.pk)
+
+
+def reactivate_user(*, acting_user, user: User) -> None:
+    """Let a disabled account log in again; its old API tokens stay revoked and its password must be changed."""
+    for code in user.role_assignments.values_list("jurisdiction_id", flat=True):
+        _check_may_manage(acting_user, code)
+    with transaction.atomic():
+        user.is_active = True
+        user.must_change_password = True
+        user.save(update_fields=["is_active", "must_change_password"])
+        record_event(actor=acting_user or user, event="reactivate_user", object_type="user", object_id=user.pk)
+
+
+# A token used many times a minute is noted once: the date of last use is for spotting forgotten tokens.
+TOKEN_USE_GRANULARITY = timedelta(minutes=1)
+
+
+def note_api_token_use(*, token: ApiToken, now: datetime | None = None) -> None:
+    """Keep the time a token was last used, at most once a minute (not audited: each API read audits itself)."""
+    now = now or datetime.now(UTC)
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_GRANULARITY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
