@@ -13,6 +13,7 @@ HUILIU_EXCHANGE_HUB   "1" when this deployment is a hub: it passes on messages f
 HUILIU_SIGNING_KEY_FILE   this deployment's Ed25519 signing key (default: generated into var/signing_key.pem)
 HUILIU_DOCUMENT_KEYS  other deployments whose document QR codes verify here, as comma-separated name=base64key pairs
 HUILIU_PUBLIC_RATE_PER_MINUTE  requests a client address may make to a public verification page each minute (default 20)
+HUILIU_LOST_CONTACT_DAYS  days after an outflow with no arrival anywhere before a follow-up task is raised (default 180)
 """
 
 import ipaddress
@@ -227,6 +228,10 @@ HUILIU_DOCUMENT_KEYS = _document_keys(os.environ.get("HUILIU_DOCUMENT_KEYS", "")
 # --- Public pages ---------------------------------------------------------------------
 # Enough for a person checking their papers; too few to walk the number space.
 HUILIU_PUBLIC_RATE_PER_MINUTE = int(os.environ.get("HUILIU_PUBLIC_RATE_PER_MINUTE", "20"))
+
+# --- Record linkage ---------------------------------------------------------------------
+# An outflow with no arrival anywhere this long becomes a task to get back in touch (huiliu.linkage), nothing more.
+HUILIU_LOST_CONTACT_DAYS = int(os.environ.get("HUILIU_LOST_CONTACT_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ The names and what each carries:
 - ``certificates.proxy_applied``: acting_user, application
 - ``certificates.proxy_decided``: acting_user, application (issued, with its certificate, or refused)
 - ``services.service_recorded``: acting_user, record (a services.ServiceRecord; its result is never to be sent)
+- ``linkage.verification_raised``: acting_user, task (a linkage.VerificationTask: linked records disagree)
 """
 
 from collections import defaultdict
@@ -27,6 +28,7 @@ BIRTH_REGISTRATION_CONFIRMED = "births.registration_confirmed"
 PROXY_APPLIED = "certificates.proxy_applied"
 PROXY_DECIDED = "certificates.proxy_decided"
 SERVICE_RECORDED = "services.service_recorded"
+VERIFICATION_RAISED = "linkage.verification_raised"
 
 _subscribers: dict[str, list[Callable]] = defaultdict(list)
 
