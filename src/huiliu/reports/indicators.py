@@ -111,10 +111,12 @@ _INDICATORS: list[Indicator] = [
            _("proxy applications made in the period, counted at the origin asked to decide"), unit=CASES),
     _count("proxy_decided", _("Proxy applications decided"), "births",
            _("of those, decided (issued or refused) by now"), unit=CASES),
+    _count("proxy_due", _("Proxy applications due"), "births",
+           _("of those, decided, or past the days the origin has to answer a proxy request"), unit=CASES),
     _count("proxy_decided_on_time", _("Proxy applications decided on time"), "births",
-           _("of those, decided by the answer deadline of the proxy request"), unit=CASES),
+           _("of those, decided within the days the origin has to answer a proxy request"), unit=CASES),
     _rate("proxy_on_time_rate", _("Proxy decisions on time"), "births", "proxy_decided_on_time",
-          "proxy_applications", _("decided on time / received"), assessable=True),
+          "proxy_due", _("decided on time / due"), assessable=True),
     _median("proxy_median_days", _("Median days to a proxy decision"), "births",
             _("median of the days from application to decision, over the decided applications")),
 
@@ -135,7 +137,7 @@ _INDICATORS: list[Indicator] = [
             _("median of the days from sending to answer, over the answered notices received")),
 
     _count("arrivals_registered", _("Registered arrivals"), "services",
-           _("persons with an open inflow move during the period, counted at the destination")),
+           _("persons whose move has arrived and is still open, counted at the destination")),
     _count("arrivals_served", _("Arrivals served"), "services",
            _("of those, persons who received at least one service in the period, recorded anywhere")),
     _rate("service_coverage_rate", _("Equal-service coverage"), "services", "arrivals_served",
