@@ -7,5 +7,8 @@ Rules:
   or rate of births is ever a target, and the actions refuse one.
 - Scores are computed from the reports' figures, never typed in; a bulletin states the best and worst units and
   the indicators that moved since the previous period.
-- A scheme is seen and scored only by offices whose subtree holds its units.
+- A scheme is seen in the subtree that holds its owner office; it is set and scored only by a county, city or
+  province officer whose subtree holds the owner. The units assessed are the owner's children.
+- An item scores weight × min(1, value / target), 0 below its floor; an item with nothing to measure is left out and
+  the others are scaled to 100 (see `scoring`). Scoring a period again replaces its results in one transaction.
 """
