@@ -7,6 +7,7 @@ import uuid
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from huiliu.accounts.models import Role
 from huiliu.audit.models import AuditEvent
@@ -209,3 +210,12 @@ def test_the_task_lists_take_the_same_number_of_queries_however_many_tasks(origi
     actions.raise_follow_ups(acting_user=None)
     assert VerificationTask.objects.count() == 5 and FollowUpTask.objects.count() == 5
     assert (_queries(client, "/linkage/verification/"), _queries(client, "/linkage/follow-ups/")) == few
+
+
+def test_the_reason_of_a_pair_reads_as_words():
+    from huiliu.linkage.templatetags.linkage_tags import reason_text
+
+    with translation.override("zh-hans"):
+        assert reason_text("name+birth_date_swapped+sex") == "姓名相同、出生日期日月颠倒、性别相同"
+    with translation.override("en"):
+        assert reason_text("exact_id") == "same valid ID number"
