@@ -4,6 +4,9 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
+from huiliu.core.errors import NotFound
+from huiliu.core.models import is_uuid
+
 from . import context
 from .chain import GENESIS, chained_fields, row_digest
 from .models import AuditEvent
@@ -98,3 +101,19 @@ def record_event(
         row.hash = row_digest(row.prev_hash, chained_fields(row))
         row.save(force_insert=True)
         return row
+
+
+def fetch_or_deny(user, scoped_rows, row_id, *, object_type: str, subject_codes_of=None):
+    """Fetch the row with this id among the scoped rows, or record a denial and answer not found alike.
+
+    A missing row and one out of the user's scope read the same to the caller; the audit
+    row of the denial may name the places of the record asked for (`subject_codes_of(row_id)`),
+    so that their offices learn of the attempt.
+    """
+    row = scoped_rows.filter(pk=row_id).first() if is_uuid(row_id) else None
+    if row is None:
+        codes = subject_codes_of(row_id) if subject_codes_of and is_uuid(row_id) else (None, None)
+        record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
+                     outcome=AuditEvent.Outcome.DENIED, subject_codes=codes)
+        raise NotFound(row_id)
+    return row

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 
 from huiliu.accounts.models import WRITING_ROLES
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges, scope_filter
-from huiliu.audit.actions import record_event
+from huiliu.audit.actions import fetch_or_deny, record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound, ValidationFailed
 from huiliu.core.identity import ID_NUMBER, normalize_id_number
-from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.models import Jurisdiction
 from huiliu.people.models import Person
@@ -40,15 +39,6 @@ VOLUNTEER_SCOPE_FIELDS = ("appointing_office_id", "person__household_jurisdictio
                           "person__residence_jurisdiction_id")
 LARGEST_CHOICE_LIST = 500
 MISSED_SHOWN = 200  # the office page lists this many missed commitments, oldest deadline first, and counts them all
-
-
-def _fetch_or_deny(user, rows: QuerySet, row_id, *, object_type: str):
-    row = rows.filter(pk=row_id).first() if is_uuid(row_id) else None
-    if row is None:
-        record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
-        raise NotFound(row_id)
-    return row
 
 
 def _subtree(field: str, code: int) -> Q:
@@ -159,7 +149,7 @@ def list_service_agreements(*, user, office_code: int | None = None) -> QuerySet
 def access_service_agreement(user, agreement_id) -> ServiceAgreement:
     """Fetch one agreement in the user's scope; out of scope answers as missing; both audited."""
     rows = _scoped_agreements(user).select_related("person", "office", "recorded_by")
-    agreement = _fetch_or_deny(user, rows, agreement_id, object_type="service_agreement")
+    agreement = fetch_or_deny(user, rows, agreement_id, object_type="service_agreement")
     record_event(actor=user, event="view", object_type="person", object_id=agreement.person_id,
                  subject_codes=agreement.person.place_codes, detail={"agreement": str(agreement.pk)})
     return agreement
@@ -171,7 +161,7 @@ def list_commitments_of(agreement: ServiceAgreement) -> list[Commitment]:
 
 def access_commitment(user, commitment_id) -> Commitment:
     rows = Commitment.objects.filter(agreement__in=_scoped_agreements(user)).select_related("agreement")
-    return _fetch_or_deny(user, rows, commitment_id, object_type="commitment")
+    return fetch_or_deny(user, rows, commitment_id, object_type="commitment")
 
 
 def count_agreements_signed(*, user, code: int, start: datetime.date, end: datetime.date) -> int:
@@ -203,7 +193,7 @@ def list_partner_units(*, user, kind: str = "") -> QuerySet[PartnerUnit]:
 
 def access_partner_unit(user, unit_id) -> PartnerUnit:
     rows = _scoped_units(user).select_related("jurisdiction")
-    return _fetch_or_deny(user, rows, unit_id, object_type="partner_unit")
+    return fetch_or_deny(user, rows, unit_id, object_type="partner_unit")
 
 
 def list_unit_people(*, user, unit: PartnerUnit) -> list[UnitPerson]:
@@ -216,7 +206,7 @@ def list_unit_people(*, user, unit: PartnerUnit) -> list[UnitPerson]:
 
 def access_unit_person(user, link_id) -> UnitPerson:
     rows = UnitPerson.objects.filter(unit__in=_scoped_units(user)).select_related("unit", "person")
-    return _fetch_or_deny(user, rows, link_id, object_type="unit_person")
+    return fetch_or_deny(user, rows, link_id, object_type="unit_person")
 
 
 # --- Associations -----------------------------------------------------------------------------------------
@@ -234,7 +224,7 @@ def list_associations(*, user) -> QuerySet[Association]:
 
 def access_association(user, association_id) -> Association:
     rows = _scoped_associations(user).select_related("jurisdiction")
-    return _fetch_or_deny(user, rows, association_id, object_type="association")
+    return fetch_or_deny(user, rows, association_id, object_type="association")
 
 
 def association_rows(*, user, association: Association) -> dict:
@@ -282,7 +272,7 @@ def list_pairings(*, user) -> QuerySet[Pairing]:
 
 def access_pairing(user, pairing_id) -> Pairing:
     rows = _scoped_pairings(user).select_related("officer", "office")
-    return _fetch_or_deny(user, rows, pairing_id, object_type="pairing")
+    return fetch_or_deny(user, rows, pairing_id, object_type="pairing")
 
 
 def pairing_rows(*, user, pairing: Pairing) -> dict:

@@ -13,11 +13,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huiliu.accounts.scope import in_scope, scope_filter
-from huiliu.audit.actions import record_event
-from huiliu.audit.models import AuditEvent
-from huiliu.core.errors import NotFound
+from huiliu.audit.actions import fetch_or_deny, record_event
 from huiliu.core.identity import mask_id_number, mask_name
-from huiliu.core.models import is_uuid
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.models import InflowRegistration, MaritalStatus, OutflowRegistration, Person, Sex
 
@@ -28,16 +25,6 @@ CANDIDATE_SCOPE_FIELDS = (
     "left_person__household_jurisdiction_id", "left_person__residence_jurisdiction_id",
     "right_person__household_jurisdiction_id", "right_person__residence_jurisdiction_id",
 )
-
-
-def _fetch_or_deny(user, rows: QuerySet, row_id, *, object_type: str):
-    """The row with this id among the scoped rows, or an audited denial that reads as not found."""
-    row = rows.filter(pk=row_id).first() if is_uuid(row_id) else None
-    if row is None:
-        record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
-        raise NotFound(row_id)
-    return row
 
 
 def _visible_candidates(user) -> QuerySet[LinkCandidate]:
@@ -54,7 +41,7 @@ def list_pending_candidates(*, user) -> QuerySet[LinkCandidate]:
 def access_candidate(user, candidate_id) -> LinkCandidate:
     """Fetch one pair with a record in the user's scope; out of scope answers exactly as missing; audited."""
     rows = _visible_candidates(user).select_related("left_person", "right_person", "decided_by")
-    candidate = _fetch_or_deny(user, rows, candidate_id, object_type=CANDIDATE_OBJECT)
+    candidate = fetch_or_deny(user, rows, candidate_id, object_type=CANDIDATE_OBJECT)
     record_event(actor=user, event="view", object_type=CANDIDATE_OBJECT, object_id=candidate.pk,
                  subject_codes=candidate.left_person.place_codes)
     return candidate
@@ -172,7 +159,7 @@ def access_verification_task(user, task_id) -> VerificationTask:
     """Fetch one verification task of an office in the user's scope; out of scope answers as missing; audited."""
     rows = VerificationTask.objects.filter(scope_filter(user, "jurisdiction_id")).select_related(
         "jurisdiction", "candidate__left_person", "candidate__right_person", "closed_by")
-    task = _fetch_or_deny(user, rows, task_id, object_type=VERIFICATION_OBJECT)
+    task = fetch_or_deny(user, rows, task_id, object_type=VERIFICATION_OBJECT)
     record_event(actor=user, event="view", object_type=VERIFICATION_OBJECT, object_id=task.pk,
                  subject_codes=task.candidate.left_person.place_codes)
     return task
@@ -192,7 +179,7 @@ def access_follow_up(user, task_id) -> FollowUpTask:
     """Fetch one follow-up task of a place in the user's scope; out of scope answers as missing; audited."""
     rows = FollowUpTask.objects.filter(scope_filter(user, "jurisdiction_id")).select_related(
         "jurisdiction", "migration__person", "migration__outflow", "closed_by")
-    task = _fetch_or_deny(user, rows, task_id, object_type=FOLLOW_UP_OBJECT)
+    task = fetch_or_deny(user, rows, task_id, object_type=FOLLOW_UP_OBJECT)
     record_event(actor=user, event="view", object_type=FOLLOW_UP_OBJECT, object_id=task.pk,
                  subject_codes=task.migration.person.place_codes)
     return task

@@ -4,11 +4,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from huiliu.accounts.scope import in_scope, scope_filter
-from huiliu.audit.actions import record_event
-from huiliu.audit.models import AuditEvent
-from huiliu.core.errors import NotFound
+from huiliu.audit.actions import fetch_or_deny, record_event
 from huiliu.core.identity import ID_NUMBER, normalize_id_number
-from huiliu.core.models import is_uuid
 
 from .models import (
     InflowRegistration,
@@ -46,7 +43,7 @@ def list_persons(*, user, query: str = "") -> QuerySet[Person]:
 def access_person(user, person_id) -> Person:
     """Fetch one person in the user's scope; out of scope answers exactly as missing, and both are audited."""
     persons = _scoped_persons(user).select_related("household_jurisdiction", "residence_jurisdiction")
-    person = _fetch_or_deny(user, persons, person_id, object_type="person")
+    person = fetch_or_deny(user, persons, person_id, object_type="person", subject_codes_of=_places_of_person)
     record_event(actor=user, event="view", object_type="person", object_id=person.pk, subject_codes=person.place_codes)
     return person
 
@@ -54,24 +51,17 @@ def access_person(user, person_id) -> Person:
 def access_migration(user, migration_id) -> Migration:
     """Fetch one move of a person in the user's scope; out of scope answers as missing, audited."""
     moves = Migration.objects.filter(person__in=_scoped_persons(user)).select_related("person")
-    migration = _fetch_or_deny(user, moves, migration_id, object_type="migration")
+    migration = fetch_or_deny(user, moves, migration_id, object_type="migration")
     record_event(actor=user, event="view", object_type="person", object_id=migration.person_id,
                  subject_codes=migration.person.place_codes,
                  detail={"migration": str(migration.pk)})
     return migration
 
 
-def _fetch_or_deny(user, scoped_rows: QuerySet, row_id, *, object_type: str):
-    """The row with this id among the scoped rows, or an audited denial that reads as not found."""
-    row = scoped_rows.filter(pk=row_id).first() if is_uuid(row_id) else None
-    if row is None:
-        # The places of the person asked for (when it exists) learn of the attempt; the caller learns nothing.
-        asked_for = Person.objects.filter(pk=row_id).first() if object_type == "person" and is_uuid(row_id) else None
-        record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED,
-                     subject_codes=asked_for.place_codes if asked_for else (None, None))
-        raise NotFound(row_id)
-    return row
+def _places_of_person(person_id) -> tuple[int | None, int | None]:
+    # The places of the person asked for (when it exists) learn of the attempt; the caller learns nothing.
+    asked_for = Person.objects.filter(pk=person_id).first()
+    return asked_for.place_codes if asked_for else (None, None)
 
 
 def list_migrations_of(person: Person) -> QuerySet[Migration]:
@@ -177,7 +167,7 @@ def access_left_behind_relative(user, relative_id) -> LeftBehindRelative:
     """Fetch one relative on the roll of a household place in the user's scope; others answer as missing; audited."""
     rows = _with_family_away(LeftBehindRelative.objects.filter(scope_filter(user, "jurisdiction_id"))
                              .select_related("jurisdiction", "child"))
-    relative = _fetch_or_deny(user, rows, relative_id, object_type="left_behind_relative")
+    relative = fetch_or_deny(user, rows, relative_id, object_type="left_behind_relative")
     record_event(actor=user, event="view", object_type="left_behind_relative", object_id=relative.pk,
                  subject_codes=(relative.jurisdiction_id, None))
     return relative

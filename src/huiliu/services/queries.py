@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from huiliu.accounts.models import Role
 from huiliu.accounts.scope import in_role_scope, in_scope, role_ranges, scope_filter
-from huiliu.audit.actions import record_event
+from huiliu.audit.actions import fetch_or_deny, record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.births.models import BirthRegistration, RegistrationStatus
 from huiliu.core.errors import NotFound, ValidationFailed
@@ -57,15 +57,6 @@ RECORD_SCOPE_FIELDS = ("person__household_jurisdiction_id", "person__residence_j
 OFFER_SCOPE_FIELDS = ("person__household_jurisdiction_id", "person__residence_jurisdiction_id", "jurisdiction_id")
 HEALTH_FIELDS = ("outcome", "method_chosen")
 DUE_SOON_DAYS = 7
-
-
-def _fetch_or_deny(user, rows: QuerySet, row_id, *, object_type: str):
-    row = rows.filter(pk=row_id).first() if is_uuid(row_id) else None
-    if row is None:
-        record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
-        raise NotFound(row_id)
-    return row
 
 
 # --- Service records --------------------------------------------------------------------------------------
@@ -142,7 +133,7 @@ def list_services_of(person: Person) -> QuerySet[ServiceRecord]:
 def access_service_record(user, record_id) -> ServiceRecord:
     """Fetch one record in the user's scope; out of scope answers as missing; audited, a shown result apart."""
     rows = _scoped_records(user).select_related("person", "jurisdiction", "recorded_by")
-    record = _fetch_or_deny(user, rows, record_id, object_type="service_record")
+    record = fetch_or_deny(user, rows, record_id, object_type="service_record")
     record_event(actor=user, event="view", object_type="person", object_id=record.person_id,
                  subject_codes=record.person.place_codes, detail={"record": str(record.pk)})
     audit_result_reading(user, [record])
@@ -183,7 +174,7 @@ def access_offer(user, offer_id, *, today: datetime.date | None = None) -> Servi
     """Fetch one offer in the user's scope; out of scope answers as missing; audited."""
     rows = with_outcome(_scoped_offers(user), today or timezone.localdate()).select_related(
         "person", "jurisdiction", "record")
-    offer = _fetch_or_deny(user, rows, offer_id, object_type="service_offer")
+    offer = fetch_or_deny(user, rows, offer_id, object_type="service_offer")
     record_event(actor=user, event="view", object_type="person", object_id=offer.person_id,
                  subject_codes=offer.person.place_codes, detail={"offer": str(offer.pk)})
     return offer
@@ -235,7 +226,7 @@ def list_priority_groups(*, county_code: int) -> list[PriorityGroup]:
 
 def access_priority_group(user, group_id) -> PriorityGroup:
     """Fetch one group of a county in the user's scope; out of scope answers as missing."""
-    return _fetch_or_deny(user, PriorityGroup.objects.filter(scope_filter(user, "county_id")), group_id,
+    return fetch_or_deny(user, PriorityGroup.objects.filter(scope_filter(user, "county_id")), group_id,
                           object_type="priority_group")
 
 

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.utils.translation import gettext as _
 
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges, scope_filter
-from huiliu.audit.actions import record_event
+from huiliu.audit.actions import fetch_or_deny, record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound, ValidationFailed
 from huiliu.core.identity import mask_name
@@ -44,15 +44,6 @@ FAMILY_SCOPE_FIELDS = ("person__household_jurisdiction_id", "person__residence_j
                        "programme__owner_jurisdiction_id")
 
 
-def _fetch_or_deny(user, rows: QuerySet, row_id, *, object_type: str):
-    row = rows.filter(pk=row_id).first() if is_uuid(row_id) else None
-    if row is None:
-        record_event(actor=user, event="view", object_type=object_type, object_id=str(row_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
-        raise NotFound(row_id)
-    return row
-
-
 # --- Programmes -------------------------------------------------------------------------------------------
 
 
@@ -71,7 +62,7 @@ def list_programmes(*, user, kind: str = "", person=None) -> QuerySet[Programme]
 def access_programme(user, programme_id) -> Programme:
     """Fetch one programme (any user may read one); a bad id answers not found."""
     rows = Programme.objects.select_related("owner_jurisdiction")
-    return _fetch_or_deny(user, rows, programme_id, object_type="programme")
+    return fetch_or_deny(user, rows, programme_id, object_type="programme")
 
 
 def may_manage_programme(user, programme: Programme) -> bool:
@@ -134,7 +125,7 @@ def access_application(user, application_id) -> BenefitApplication:
     rows = _scoped_applications(user).select_related(
         "programme", "programme__owner_jurisdiction", "person", "applying_jurisdiction", "payment",
         "submitted_by", "reviewed_by", "decided_by")
-    application = _fetch_or_deny(user, rows, application_id, object_type="benefit_application")
+    application = fetch_or_deny(user, rows, application_id, object_type="benefit_application")
     record_event(actor=user, event="view", object_type="person", object_id=application.person_id,
                  subject_codes=application.person.place_codes, detail={"application": str(application.pk)})
     return application
@@ -162,7 +153,7 @@ def list_special_assistance_families(*, user) -> QuerySet[SpecialAssistanceFamil
 def access_special_assistance_family(user, family_id) -> SpecialAssistanceFamily:
     """Fetch one family in the user's scope; out of scope answers as missing; both audited."""
     rows = _scoped_families(user).select_related("person", "programme", "programme__owner_jurisdiction")
-    family = _fetch_or_deny(user, rows, family_id, object_type="special_assistance_family")
+    family = fetch_or_deny(user, rows, family_id, object_type="special_assistance_family")
     record_event(actor=user, event="view", object_type="person", object_id=family.person_id,
                  subject_codes=family.person.place_codes, detail={"family": str(family.pk)})
     return family
