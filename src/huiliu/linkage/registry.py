@@ -61,34 +61,29 @@ def _not_linked(kind: str) -> str:
     """
 
 
-def read_open_outflows() -> pa.Table:
-    """Outflow registrations of moves still away, with no arrival registered or linked."""
+def _read_one_sided(registration, other_side, status: str, kind: str) -> pa.Table:
+    """Registrations of moves in `status` with none on the other side, registered or linked."""
     sql = f"""
-        SELECT o.id, p.id, {_PERSON_COLUMNS}
-        FROM {_t(OutflowRegistration)} o
-        JOIN {_t(Migration)} m ON m.id = o.migration_id
+        SELECT r.id, p.id, {_PERSON_COLUMNS}
+        FROM {_t(registration)} r
+        JOIN {_t(Migration)} m ON m.id = r.migration_id
         JOIN {_t(Person)} p ON p.id = m.person_id
         WHERE m.status = %s
-          AND NOT EXISTS (SELECT 1 FROM {_t(InflowRegistration)} i WHERE i.migration_id = m.id)
-          AND o.id NOT IN ({_not_linked(RecordKind.OUTFLOW)})
-        ORDER BY o.id
+          AND NOT EXISTS (SELECT 1 FROM {_t(other_side)} o WHERE o.migration_id = m.id)
+          AND r.id NOT IN ({_not_linked(kind)})
+        ORDER BY r.id
     """
-    return _table(sql, [MigrationStatus.AWAY], _COLUMNS)
+    return _table(sql, [status], _COLUMNS)
+
+
+def read_open_outflows() -> pa.Table:
+    """Outflow registrations of moves still away, with no arrival registered or linked."""
+    return _read_one_sided(OutflowRegistration, InflowRegistration, MigrationStatus.AWAY, RecordKind.OUTFLOW)
 
 
 def read_unmatched_inflows() -> pa.Table:
     """Inflow registrations of stays still open whose move has no departure registered or linked."""
-    sql = f"""
-        SELECT i.id, p.id, {_PERSON_COLUMNS}
-        FROM {_t(InflowRegistration)} i
-        JOIN {_t(Migration)} m ON m.id = i.migration_id
-        JOIN {_t(Person)} p ON p.id = m.person_id
-        WHERE m.status = %s
-          AND NOT EXISTS (SELECT 1 FROM {_t(OutflowRegistration)} o WHERE o.migration_id = m.id)
-          AND i.id NOT IN ({_not_linked(RecordKind.INFLOW)})
-        ORDER BY i.id
-    """
-    return _table(sql, [MigrationStatus.ARRIVED], _COLUMNS)
+    return _read_one_sided(InflowRegistration, OutflowRegistration, MigrationStatus.ARRIVED, RecordKind.INFLOW)
 
 
 def read_persons() -> pa.Table:
