@@ -220,6 +220,37 @@ def test_the_bulletin_pdf_is_one_a4_page_in_chinese_that_renders(log_in, county_
     assert image.size[1] == 1754 and image.convert("L").getextrema()[0] < 50  # ink on the page
 
 
+def test_the_assessed_units_read_the_published_bulletin_and_nothing_else_of_the_scheme(
+        log_in, county_officer, township_officer, scored):
+    actions.publish_bulletin(acting_user=county_officer, scheme=scored, period="2026Q2",
+                             remarks="请后三名乡镇十五日内报送整改措施。")
+    client = log_in(township_officer)
+
+    listing = client.get("/assessments/").content.decode()
+    bulletin_url = f"/assessments/{scored.pk}/periods/2026Q2/bulletin/"
+    assert bulletin_url in listing
+    page = client.get(bulletin_url).content.decode()
+    assert "请后三名乡镇十五日内报送整改措施。" in page and "章丘区第7镇" in page
+    assert 'id="publish-form"' not in page
+    pdf = client.get(f"/assessments/{scored.pk}/periods/2026Q2/bulletin.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    # The draft of a period not published, the ranking and the scheme stay with the office that set it.
+    base = f"/assessments/{scored.pk}/"
+    for url in [base, f"{base}edit/", f"{base}periods/2026Q2/", f"{base}periods/2026Q1/bulletin/",
+                f"{base}periods/2026Q1/bulletin.pdf"]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_a_published_bulletin_is_not_found_outside_the_area_it_assesses(log_in, county_officer,
+                                                                       other_county_officer, scored):
+    actions.publish_bulletin(acting_user=county_officer, scheme=scored, period="2026Q2", remarks="")
+    client = log_in(other_county_officer)
+
+    assert f"/assessments/{scored.pk}/periods/2026Q2/bulletin/" not in client.get("/assessments/").content.decode()
+    assert client.get(f"/assessments/{scored.pk}/periods/2026Q2/bulletin/").status_code == 404
+    assert client.get(f"/assessments/{scored.pk}/periods/2026Q2/bulletin.pdf").status_code == 404
+
+
 @pytest.mark.parametrize("units", [2, 7])
 def test_the_ranking_and_scheme_list_cost_the_same_queries_for_few_or_many(
         log_in, county_officer, engine, units):

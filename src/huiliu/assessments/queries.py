@@ -1,7 +1,9 @@
 """Every read of assessments: schemes, the scored periods and their ranking, and the bulletin's findings.
 
 A scheme is seen in the subtree that holds its owner office (the owner and every office above it). The ranking
-and bulletin are figures about offices, never about persons.
+and bulletin are figures about offices, never about persons. A published bulletin is also read by the units it
+assesses: anyone whose area lies under the scheme's owner office reads it as published, and nothing else of the
+scheme (not its drafts, rankings or settings).
 """
 
 import dataclasses
@@ -10,11 +12,12 @@ from decimal import Decimal
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from huiliu.accounts.scope import scope_filter
+from huiliu.accounts.scope import jurisdiction_ranges, scope_filter
 from huiliu.audit.actions import record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound, ValidationFailed
 from huiliu.core.models import is_uuid
+from huiliu.jurisdictions import codes
 from huiliu.reports.indicators import CATALOGUE
 from huiliu.reports.periods import parse_period
 
@@ -43,6 +46,35 @@ def access_scheme(user, scheme_id) -> AssessmentScheme:
                      outcome=AuditEvent.Outcome.DENIED)
         raise NotFound(scheme_id)
     return scheme
+
+
+def _offices_above(user) -> set[int]:
+    return {above for low, _high in jurisdiction_ranges(user) for above in codes.ancestor_codes(low)}
+
+
+def list_bulletins_from_above(*, user) -> QuerySet[Bulletin]:
+    """List the published bulletins of schemes set by offices above the user's area, latest first."""
+    return (Bulletin.objects.filter(scheme__owner_id__in=_offices_above(user))
+            .exclude(scheme__in=AssessmentScheme.objects.filter(scope_filter(user, "owner_id")))
+            .select_related("scheme__owner").order_by("-published_at"))
+
+
+def access_bulletin_from_above(user, scheme_id, *, period) -> Bulletin:
+    """Fetch a published bulletin of a scheme set above the user's area; anything else answers as missing, audited."""
+    bulletin = None
+    if is_uuid(scheme_id):
+        try:
+            label = parse_period(period).label
+        except ValidationFailed:
+            label = None
+        if label:
+            bulletin = (list_bulletins_from_above(user=user).filter(scheme_id=scheme_id, period=label)
+                        .select_related("published_by").first())
+    if bulletin is None:
+        record_event(actor=user, event="view", object_type=OBJECT_TYPE, object_id=str(scheme_id)[:64],
+                     outcome=AuditEvent.Outcome.DENIED)
+        raise NotFound(scheme_id)
+    return bulletin
 
 
 def list_items(scheme: AssessmentScheme) -> list[dict]:

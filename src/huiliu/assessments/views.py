@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from huiliu.accounts.scope import role_ranges
 from huiliu.core.errors import DomainError, NotFound
 from huiliu.core.forms import submit
+from huiliu.core.models import is_uuid
 from huiliu.core.views import found_or_404
 from huiliu.reports.indicators import CATALOGUE
 from huiliu.reports.periods import parse_period
@@ -52,6 +53,7 @@ def scheme_list(request):
     schemes = list(queries.list_schemes(user=request.user).prefetch_related("items"))
     return render(request, "assessments/scheme_list.html", {
         "schemes": schemes, "may_create": _assessing_office(request.user) is not None,
+        "bulletins_from_above": list(queries.list_bulletins_from_above(user=request.user)),
     })
 
 
@@ -126,13 +128,29 @@ def period_results(request, scheme_id, period):
     })
 
 
+def _sees_scheme(user, scheme_id) -> bool:
+    return is_uuid(scheme_id) and queries.list_schemes(user=user).filter(pk=scheme_id).exists()
+
+
+def _bulletin_from_above(request, scheme_id, period):
+    """The published bulletin as the assessed units read it, or 404 alike for anything they may not read."""
+    found = found_or_404(queries.access_bulletin_from_above, request.user, scheme_id, period=period)
+    return found, found.scheme
+
+
 @login_required
 def bulletin(request, scheme_id, period):
+    if not _sees_scheme(request.user, scheme_id):
+        published, scheme = _bulletin_from_above(request, scheme_id, period)
+        return render(request, "assessments/bulletin.html", {
+            "scheme": scheme, "summary": published.summary, "published": published, "from_above": True,
+            "title": queries.title_of(published.summary), "period": published.period,
+        })
     scheme = _scheme_or_404(request, scheme_id)
     scored = _scored_or_404(scheme, period)
     summary, published = queries.read_bulletin(scheme=scheme, period=scored.period)
     return render(request, "assessments/bulletin.html", {
-        "scheme": scheme, "scored": scored, "summary": summary, "published": published,
+        "scheme": scheme, "scored": scored, "summary": summary, "published": published, "period": scored.period,
         "title": queries.title_of(summary),
         "rescored": published is not None and scored.scored_at > published.published_at,
         "may_assess": actions.may_assess(request.user, scheme.owner_id),
@@ -159,17 +177,21 @@ def bulletin_publish(request, scheme_id, period):
 
 @login_required
 def bulletin_pdf(request, scheme_id, period):
-    scheme = _scheme_or_404(request, scheme_id)
-    scored = _scored_or_404(scheme, period)
-    summary, published = queries.read_bulletin(scheme=scheme, period=scored.period)
+    if not _sees_scheme(request.user, scheme_id):
+        published, scheme = _bulletin_from_above(request, scheme_id, period)
+        summary, label = published.summary, published.period
+    else:
+        scheme = _scheme_or_404(request, scheme_id)
+        label = _scored_or_404(scheme, period).period
+        summary, published = queries.read_bulletin(scheme=scheme, period=label)
     try:
         pdf = render_bulletin(summary, remarks=published.remarks if published else "",
                               published_on=timezone.localdate(published.published_at) if published else None,
                               draft=published is None)
     except DomainError as refusal:  # a character the font lacks: no paper that misspells a name
         messages.error(request, _refusal_text(refusal))
-        return redirect("assessments:bulletin", scheme_id=scheme.pk, period=scored.period)
+        return redirect("assessments:bulletin", scheme_id=scheme.pk, period=label)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="bulletin-{scored.period}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="bulletin-{label}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
