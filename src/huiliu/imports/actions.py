@@ -42,13 +42,21 @@ from .models import (
 )
 from .reconciliation import Reconciled, reconcile
 from .spreadsheets import workbook_bytes
-from .writing import write_persons
+from .writing import ascending_keys, hyphenated, write_persons
 
 # What the web page takes in one request (the terminal command has no limit).
 WEB_SIZE_LIMIT = 20 * 1024 * 1024
 WEB_ROW_LIMIT = 100_000
+# Service records go in one at a time through the services rules and their report to the household place
+# (about 130 rows a second): the page takes what it finishes within a minute or so.
+WEB_SERVICE_ROW_LIMIT = 5_000
 REPORT_LIMIT = 20_000  # problems kept with a batch (shown on the page by 200, all in the XLSX)
 EXPORT_ROW_LIMIT = 200_000
+
+
+def web_row_limit(kind: str) -> int:
+    """The most rows of this kind the page takes in one request."""
+    return WEB_SERVICE_ROW_LIMIT if kind == ImportKind.SERVICES else WEB_ROW_LIMIT
 
 
 def _require_writer(user) -> None:
@@ -89,9 +97,10 @@ def upload_file(*, acting_user, kind: str, file_name: str, content: bytes, mappi
         raise ValidationFailed({"file": [_("The file is larger than %(mb)d MB: import it with the huiliu import command.")
                                          % {"mb": WEB_SIZE_LIMIT // (1024 * 1024)}]})
     table = table if table is not None else read_table(content)
-    if keep_content and table.row_count > WEB_ROW_LIMIT:
+    row_limit = web_row_limit(kind)
+    if keep_content and table.row_count > row_limit:
         raise ValidationFailed({"file": [_("The file has more than %(rows)d rows: import it with the huiliu import command.")
-                                         % {"rows": WEB_ROW_LIMIT}]})
+                                         % {"rows": row_limit}]})
     columns = complete_columns(kind, table.headers, mapping.columns if mapping else {})
     with transaction.atomic():
         batch = ImportBatch.objects.create(
@@ -146,7 +155,7 @@ def _require_columns(kind: str, columns: dict) -> None:
 
 def _audit_refused_rows(user, batch_id, checked: checking.Checked) -> None:
     outside = _("This jurisdiction is outside your area of responsibility.")
-    refused = sum(1 for _index, _field, message in checked.problems if message == outside)
+    refused = sum(1 for _index, _field, message in checked.problems if message == outside) + checked.denied
     if refused:
         record_event(actor=user, event="write", object_type="person", object_id=batch_id,
                      outcome=AuditEvent.Outcome.DENIED, detail={"import": str(batch_id), "rows": refused})
@@ -190,10 +199,12 @@ def import_batch(*, acting_user, batch: ImportBatch, table=None, dry_run: bool =
                  after_check: bool = True) -> checking.Checked:
     """Check the file again and write its valid rows, all in one transaction; the rows with a problem are left out.
 
-    Rows already recorded alike (same ID number and name; the same departure or arrival) are counted as unchanged,
+    Rows already recorded alike (same ID number and name; the same departure or arrival; the same service of the
+    person, on the same date by the same provider) are counted as unchanged,
     so importing the same file again adds nothing. From the page the file must have been checked first (the user
-    has seen the report); the terminal command checks and imports in one go (`after_check=False`). One audit event tells the import and its counts; each person
-    created has their own audit row, and each departure or arrival the one its action writes.
+    has seen the report); the terminal command checks and imports in one go (`after_check=False`). One audit event
+    tells the import, its counts and the keys of the persons it created (they ascend, so the first and the last name
+    them all); each departure, arrival or service has the one its action writes.
     """
     _require_own_open_batch(acting_user, batch)
     _require_columns(batch.kind, batch.columns)
@@ -208,12 +219,15 @@ def import_batch(*, acting_user, batch: ImportBatch, table=None, dry_run: bool =
         if progress:
             progress(table.row_count, table.row_count, "check")
         created = checked.valid
-        record_event(actor=acting_user, event="import", object_type="import", object_id=batch.pk,
-                     detail={"kind": batch.kind, "rows": table.row_count, "created": created,
-                             "unchanged": checked.unchanged, "refused": checked.bad_rows, "dry_run": dry_run})
-        if batch.kind == ImportKind.PERSONS and not dry_run:
-            write_persons(checked.values, user=acting_user, batch_id=batch.pk,
+        detail = {"kind": batch.kind, "rows": table.row_count, "created": created,
+                  "unchanged": checked.unchanged, "refused": checked.bad_rows, "dry_run": dry_run}
+        if batch.kind == ImportKind.PERSONS and created and not dry_run:
+            keys = ascending_keys(created)
+            # The one audit row of the import names every person it created: their keys run from first to last.
+            detail["persons"] = {"first": hyphenated(keys[0]), "last": hyphenated(keys[-1])}
+            write_persons(checked.values, keys=keys,
                           progress=(lambda done, total: progress(done, total, "write")) if progress else None)
+        record_event(actor=acting_user, event="import", object_type="import", object_id=batch.pk, detail=detail)
         _audit_refused_rows(acting_user, batch.pk, checked)
         if dry_run:
             transaction.set_rollback(True)
@@ -251,6 +265,10 @@ MARITAL_WORDS = {"10": "未婚", "21": "初婚", "22": "再婚", "23": "复婚",
 EDUCATION_WORDS = {"90": "未上过学", "80": "小学", "70": "初中", "60": "高中", "30": "大专", "20": "本科", "10": "研究生"}
 REASON_WORDS = {"work": "务工", "business": "经商", "family": "投亲", "study": "学习", "marriage": "婚嫁", "other": "其他"}
 RESIDENCE_WORDS = {"rented": "租赁", "dormitory": "单位宿舍", "own": "自有住房", "relatives": "投亲靠友", "other": "其他"}
+SERVICE_WORDS = {"health_checkup": "生殖健康检查", "contraceptive_supply": "避孕药具发放", "counselling": "咨询指导",
+                 "prenatal_referral": "孕产期保健转介", "postpartum_visit": "产后访视", "legal_aid": "法律援助",
+                 "job_referral": "就业或培训推荐", "school_help": "子女入学帮助", "family_visit": "留守家庭走访"}
+CONSENT_WORDS = {"spoken": "当面口头告知", "signed": "签署知情同意书", "online": "网上或电话确认"}
 
 EXPORT_LAYOUTS = {
     ImportKind.PERSONS: (
@@ -272,6 +290,13 @@ EXPORT_LAYOUTS = {
                    i.residence_jurisdiction_id, i.address, RESIDENCE_WORDS.get(i.residence_type, ""),
                    i.landlord_or_employer, i.migration.person.household_jurisdiction_id,
                    i.migration.person.household_address, i.migration.person.phone],
+    ),
+    # No result and no method chosen: those are health fields, for health workers only (services.queries).
+    ImportKind.SERVICES: (
+        ["身份证号", "姓名", "服务类型", "服务日期", "服务机构", "知情同意", "同意方式", "同意日期"],
+        lambda r: [r.person.id_number, r.person.name, SERVICE_WORDS.get(r.service_type, r.service_type),
+                   r.service_date.isoformat(), r.provider, "是" if r.consent_given else "",
+                   CONSENT_WORDS.get(r.consent_way, ""), r.consent_on.isoformat() if r.consent_on else ""],
     ),
 }
 

@@ -6,8 +6,10 @@ so the digits read in base 13 give the weighted sum of GB 11643 modulo 11), and
 values that repeat (dates, division codes, ethnic groups) are judged once each. The
 result is a list of problems (row, field, message) and, for the rows without one,
 the values ready to insert. Outflows and inflows go row by row through the people
-actions themselves (their rules, their notices to the other side), each row in a
-savepoint of one transaction, which the check rolls back and the import keeps.
+actions themselves (their rules, their notices to the other side), and service
+records through the services action (consent, scope, the report to the household
+place), each row in a savepoint of one transaction, which the check rolls back and
+the import keeps.
 """
 
 import datetime
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.db import connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from huiliu.accounts.scope import in_scope
@@ -43,8 +46,15 @@ from huiliu.people.models import (
     Person,
     ResidenceType,
 )
+from huiliu.services import actions as services_actions
+from huiliu.services.models import (
+    ConsentWay,
+    ServiceRecord,
+    ServiceType,
+    is_health_service,
+)
 
-from .columns import Table
+from .columns import FIELD_LABELS, Table
 from .models import ImportKind
 
 ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
@@ -102,6 +112,8 @@ class Checked:
     # Persons: the new rows, column name → values of the valid rows, in row order.
     values: dict[str, list] = field(default_factory=dict)
     valid: int = 0
+    # Rows refused because their person is registered, but outside the user's scope (told as not found; audited).
+    denied: int = 0
 
     @property
     def bad_rows(self) -> int:
@@ -114,7 +126,8 @@ class Checked:
             problems = problems[:limit]
         rows = []
         for index, name, message in problems:
-            header = self.columns.get(name, "")
+            # A field with no column in the file (consent, say) is named as the import calls it.
+            header = self.columns.get(name) or (str(FIELD_LABELS[name]) if name in FIELD_LABELS else "")
             column = self.table.column(header)
             rows.append({"line": self.table.lines[index], "column": header,
                          "value": column[index] if column is not None else "", "message": message})
@@ -488,3 +501,170 @@ def run_inflows(table: Table, columns: dict[str, str], *, user, progress=None) -
 
 
 ROW_BY_ROW = {ImportKind.OUTFLOWS: run_outflows, ImportKind.INFLOWS: run_inflows}
+
+
+# --- Service records: row by row through the services action ----------------------------------------------------
+
+YES = frozenset({"是", "同意", "已同意", "本人同意", "有", "y", "yes", "true", "1", "√", "✓", "✔"})
+NO = frozenset({"否", "不同意", "未同意", "无", "n", "no", "false", "0", "×", "✗"})
+# Other words the ledgers use for a type of service, beside its label (Chinese and English) and its value.
+SERVICE_TYPE_WORDS = {
+    ServiceType.HEALTH_CHECKUP: ("健康检查", "生殖保健检查", "妇科检查", "查环查孕查病"),
+    ServiceType.CONTRACEPTIVE_SUPPLY: ("避孕药具", "发放避孕药具", "药具发放", "避孕药具免费发放"),
+    ServiceType.COUNSELLING: ("健康咨询", "生殖健康咨询"),  # not a bare 咨询: legal advice is one too
+    ServiceType.PRENATAL_REFERRAL: ("孕产期保健", "孕期保健转介", "产前检查转介", "孕产期保健服务"),
+    ServiceType.POSTPARTUM_VISIT: ("产后访视服务", "产后探访"),
+    ServiceType.LEGAL_AID: ("法律服务", "维权援助"),
+    ServiceType.JOB_REFERRAL: ("就业推荐", "培训推荐", "就业培训", "职业培训", "就业服务"),
+    ServiceType.SCHOOL_HELP: ("子女入学", "入学帮助", "子女就学"),
+    ServiceType.FAMILY_VISIT: ("留守家庭探访", "走访留守家庭", "留守家庭访视"),
+}
+CONSENT_WAY_WORDS = {
+    ConsentWay.SPOKEN: ("口头", "当面", "口头同意", "当面告知", "当面同意"),
+    ConsentWay.SIGNED: ("书面", "签字", "签名", "知情同意书", "签署", "书面同意"),
+    ConsentWay.ONLINE: ("网上", "电话", "线上", "网上确认", "电话确认", "网上或电话"),
+}
+PROVIDER_LIMIT = ServiceRecord._meta.get_field("provider").max_length
+
+
+def _folded_word(text: str) -> str:
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _words(choices, extra: dict) -> dict[str, str]:
+    """Folded word → value: each choice's value, its label in Chinese (the catalogue's) and English, and the extras."""
+    words = {}
+    for value, label in choices:
+        with translation.override("zh-hans"):
+            chinese = str(label)
+        with translation.override(None):
+            english = str(label)
+        for word in (value, chinese, english, *extra.get(value, ())):
+            words.setdefault(_folded_word(word), value)
+    return words
+
+
+def service_type_words() -> dict[str, str]:
+    return _words(ServiceType.choices, SERVICE_TYPE_WORDS)
+
+
+def consent_way_words() -> dict[str, str]:
+    return _words(ConsentWay.choices, CONSENT_WAY_WORDS)
+
+
+def _listed(choices) -> str:
+    return "、".join(str(label) for _value, label in choices)
+
+
+def run_service_records(table: Table, columns: dict[str, str], *, user, progress=None) -> Checked:
+    """Record each row's service through services.actions.record_service, each in its own savepoint.
+
+    A row names its person by ID number: one not registered, or registered outside the user's area, is refused with
+    the same words (the refusal of the second kind is counted, for the audit). A health service is recorded only
+    with the person's informed consent as the file states it: a row with the consent cell empty, or "否", is refused,
+    never assumed; its way of consent must be written; its date of consent is the consent column's, or else the
+    service date (the ledger records consent given for the service, on its day). A service already recorded for the
+    person with the same type, date and provider counts as already there; the same one twice in the file is refused
+    on its second line.
+    """
+    checked = Checked(kind=ImportKind.SERVICES, table=table, columns=columns)
+    problems = checked.problems
+    today = timezone.localdate()
+    numbers, _births = check_id_numbers(_stripped(table.column(columns.get("id_number")), table.row_count), today,
+                                        problems)
+    bad = {index for index, _f, _m in problems}
+    persons = Person.objects.in_bulk([n for i, n in enumerate(numbers) if n and i not in bad], field_name="id_number")
+    offices = {number: services_actions.recording_office(user, person) for number, person in persons.items()}
+    mine = [person for number, person in persons.items() if offices[number] is not None]
+    recorded = set(ServiceRecord.objects.filter(person__in=mine).values_list(
+        "person_id", "service_type", "service_date", "provider"))
+    types, ways = service_type_words(), consent_way_words()
+    first_line = {}
+    for index in range(table.row_count):
+        if progress and index % 500 == 0:
+            progress(index, table.row_count)
+        if index in bad:
+            continue
+        cells = _cells(table, columns, index)
+        person = persons.get(numbers[index])
+        if person is None or offices[numbers[index]] is None:
+            # The same words whether the number is unknown or registered elsewhere: nothing is told of other areas.
+            problems.append((index, "id_number", _("Not registered in your area: register the person first, or "
+                                                   "check the ID number.")))
+            checked.denied += person is not None
+            continue
+        if person.name != cells.get("name", ""):
+            problems.append((index, "name", _("The name differs from the one registered with this ID number. Check the ID card.")))
+            continue
+        before = len(problems)
+        service_type = None
+        if not cells.get("service_type"):
+            problems.append((index, "service_type", _("This field is required.")))
+        else:
+            service_type = types.get(_folded_word(cells["service_type"]))
+            if service_type is None:
+                problems.append((index, "service_type", _("Unknown type of service: write one of %(types)s.")
+                                 % {"types": _listed(ServiceType.choices)}))
+        service_date = _date(cells, "service_date", problems, index)
+        if not cells.get("service_date"):
+            problems.append((index, "service_date", _("Give the date of the service.")))
+        elif service_date is not None and service_date > today:
+            problems.append((index, "service_date", _("The date cannot be in the future.")))
+        provider = cells.get("provider", "")
+        if not provider:
+            problems.append((index, "provider", _("Name the unit that gave the service.")))
+        elif len(provider) > PROVIDER_LIMIT:
+            problems.append((index, "provider", _("At most %(limit)d characters.") % {"limit": PROVIDER_LIMIT}))
+        consent = {}
+        if service_type is not None and is_health_service(service_type):
+            consent = _consent(cells, ways, service_date, problems, index)
+        if len(problems) > before:
+            continue
+        key = (numbers[index], service_type, service_date, provider)
+        if key in first_line:
+            problems.append((index, "service_type", _("This service appears more than once in the file (first on "
+                                                      "line %(line)d).") % {"line": table.lines[first_line[key]]}))
+            continue
+        first_line[key] = index
+        if (person.pk, service_type, service_date, provider) in recorded:
+            checked.unchanged += 1
+            continue
+        try:
+            with transaction.atomic():
+                services_actions.record_service(
+                    acting_user=user, person=person, service_type=service_type, service_date=service_date,
+                    provider=provider, outcome=cells.get("outcome", ""),
+                    method_chosen=cells.get("method_chosen", ""), **consent,
+                )
+        except (ValidationFailed, PermissionDenied) as failure:
+            _refusal(problems, index, failure, "id_number")
+            continue
+        checked.valid += 1
+    return checked
+
+
+def _consent(cells: dict, ways: dict, service_date, problems: list, index: int) -> dict:
+    """The consent of a health service as the row states it, or a problem: it is never assumed."""
+    given = cells.get("consent_given", "")
+    if not given:
+        problems.append((index, "consent_given", _("A health service is recorded only with the person's informed "
+                                                   "consent, and this row does not state it: write 是 in the consent "
+                                                   "column if the person consented.")))
+        return {}
+    answer = _folded_word(given)
+    if answer in NO:
+        problems.append((index, "consent_given", _("The person did not consent: a health service is not recorded "
+                                                   "without the person's informed consent.")))
+        return {}
+    if answer not in YES:
+        problems.append((index, "consent_given", _("Write 是 or 否.")))
+        return {}
+    way = ways.get(_folded_word(cells.get("consent_way", ""))) if cells.get("consent_way") else None
+    if way is None:
+        problems.append((index, "consent_way", _("How consent was given: write one of %(ways)s.")
+                         % {"ways": _listed(ConsentWay.choices)}))
+    consent_on = _date(cells, "consent_on", problems, index) if cells.get("consent_on") else service_date
+    return {"consent_given": True, "consent_way": way or "", "consent_on": consent_on}
+
+
+ROW_BY_ROW[ImportKind.SERVICES] = run_service_records

@@ -72,6 +72,18 @@ FIELDS: dict[str, list[tuple[str, bool, tuple[str, ...]]]] = {
         ("phone", False, ("联系电话", "手机号码", "电话", "phone")),
         ("marital_status", False, ("婚姻状况", "marital_status", "marital status")),
     ],
+    ImportKind.SERVICES: [
+        ("id_number", True, ("身份证号", "公民身份号码", "身份证号码", "身份证", "证件号码", "id_number", "id number")),
+        ("name", True, ("姓名", "name")),
+        ("service_type", True, ("服务类型", "服务项目", "服务内容", "service_type", "service type", "service")),
+        ("service_date", True, ("服务日期", "服务时间", "service_date", "service date")),
+        ("provider", True, ("服务机构", "提供者", "服务提供者", "服务单位", "提供单位", "provider")),
+        ("consent_given", False, ("知情同意", "是否知情同意", "本人同意", "consent_given", "consent", "informed consent")),
+        ("consent_way", False, ("同意方式", "知情同意方式", "consent_way", "consent way")),
+        ("consent_on", False, ("同意日期", "知情同意日期", "consent_on", "consent date")),
+        ("method_chosen", False, ("所选方法", "选择方法", "本人选择的方法", "避孕方法", "method_chosen", "method")),
+        ("outcome", False, ("备注", "服务结果", "结果", "outcome", "notes", "remarks")),
+    ],
 }
 
 # The roll of a census: who was found where, on the ground.
@@ -99,6 +111,11 @@ FIELD_LABELS = {
     "arrival_date": gettext_lazy("Arrival date"), "residence_code": gettext_lazy("Residence code"),
     "address": gettext_lazy("Address"), "residence_type": gettext_lazy("Residence type"),
     "landlord_or_employer": gettext_lazy("Landlord or employer"),
+    "service_type": gettext_lazy("Type of service"), "service_date": gettext_lazy("Service date"),
+    "provider": gettext_lazy("Provider"), "consent_given": gettext_lazy("Informed consent"),
+    "consent_way": gettext_lazy("How consent was given"), "consent_on": gettext_lazy("Date of consent"),
+    "method_chosen": gettext_lazy("Method chosen by the person (supplies)"),
+    "outcome": gettext_lazy("Outcome or result"),
 }
 
 

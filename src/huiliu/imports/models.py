@@ -9,6 +9,7 @@ class ImportKind(models.TextChoices):
     PERSONS = "persons", _("persons")
     OUTFLOWS = "outflows", _("outflow registrations")
     INFLOWS = "inflows", _("inflow registrations")
+    SERVICES = "services", _("service records")
 
 
 class ColumnMapping(BaseModel):

@@ -18,6 +18,7 @@ from huiliu.people.models import (
     OutflowRegistration,
     Person,
 )
+from huiliu.services.models import ServiceRecord
 
 from .models import CensusCampaign, CensusEntry, ColumnMapping, ImportBatch, ImportKind
 
@@ -61,7 +62,8 @@ def _writing_condition(user, *fields: str) -> Q:
 
 
 def ledger_rows(*, user, kind: str):
-    """The rows of a ledger that the user's writing roles hold (household place or residence), as values, in order."""
+    """The rows of a ledger that the user's writing roles hold (household place or residence; for services, the
+    office that keeps the record), in order."""
     if kind == ImportKind.PERSONS:
         return (Person.objects.filter(_writing_condition(user, "household_jurisdiction_id", "residence_jurisdiction_id"))
                 .order_by("household_jurisdiction_id", "id_number"))
@@ -69,6 +71,9 @@ def ledger_rows(*, user, kind: str):
         return (OutflowRegistration.objects.filter(_writing_condition(user, "migration__origin_jurisdiction_id"),
                                                    migration__status__in=OPEN_STATUSES)
                 .select_related("migration__person").order_by("departure_date", "id"))
+    if kind == ImportKind.SERVICES:
+        return (ServiceRecord.objects.filter(_writing_condition(user, "jurisdiction_id"))
+                .select_related("person").order_by("service_date", "id"))
     return (InflowRegistration.objects.filter(_writing_condition(user, "residence_jurisdiction_id"),
                                               migration__status__in=OPEN_STATUSES)
             .select_related("migration__person").order_by("arrival_date", "id"))

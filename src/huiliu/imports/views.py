@@ -63,7 +63,7 @@ def import_home(request):
     return render(request, "imports/home.html", {
         "form": form, "batches": list(queries.list_batches(user=request.user)), "mappings": mappings,
         "kinds": ImportKind.choices, "size_mb": actions.WEB_SIZE_LIMIT // (1024 * 1024),
-        "row_limit": actions.WEB_ROW_LIMIT,
+        "row_limit": actions.WEB_ROW_LIMIT, "service_row_limit": actions.WEB_SERVICE_ROW_LIMIT,
     })
 
 

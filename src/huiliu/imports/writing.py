@@ -1,17 +1,15 @@
-"""Writing the checked persons in bulk, below the ORM, with one chained audit row each.
+"""Writing the checked persons in bulk, below the ORM.
 
-Rows go in as tuples: executemany on the raw sqlite3 connection, COPY on PostgreSQL,
-inside the caller's transaction (a killed process leaves nothing behind). Keys ascend
-(a time prefix and a counter, as UUIDv7 does) so the primary-key index grows at its
-end. Each person gets the audit row register_person would write ("create", the
-person's key, their places), appended to the hash chain: the digest of each row is
-the one audit.chain.row_digest gives for its fields (the JSON body is laid out once
-from a template made by the same function, and the first row is checked against it).
+Rows go in as tuples of the columns that vary (the constant ones are written once, in
+the statement): executemany on the raw sqlite3 connection, COPY on PostgreSQL, inside
+the caller's transaction (a killed process leaves nothing behind). Keys ascend (a time
+prefix and a counter, as UUIDv7 does) so the primary-key index grows at its end, and
+so that one audit row can name every person an import created: the import's event
+holds the first and last key of the run. A chained audit row per person cost more than
+the insert itself (an HMAC of the previous row's digest, row after row, cannot be
+spread over cores), which is why a bulk import is audited once.
 """
 
-import hashlib
-import hmac
-import json
 import os
 import secrets
 import time
@@ -19,29 +17,37 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import repeat
 
-from django.conf import settings
 from django.db import connection
 
-from huiliu.audit import context
-from huiliu.audit.chain import GENESIS, row_digest
-from huiliu.audit.models import AuditEvent
 from huiliu.people.models import Person
 
-CHUNK = 50_000
-_OBJECT_ID = "\u2460OBJECT\u2460"
-_HOUSEHOLD = 987_654_321_000_001
-_RESIDENCE = 987_654_321_000_002
+CHUNK = 100_000
 
 
-def _ascending_keys(count: int) -> tuple[list[str], list[str]]:
-    """count new keys as 32 hex digits, and the same in the hyphenated form audit rows name them by."""
+def ascending_keys(count: int) -> list[str]:
+    """count new keys as 32 hex digits, in ascending order: a millisecond time, 4 random bytes, a counter."""
     prefix = f"{int(time.time() * 1000):012x}{secrets.token_hex(4)}"
-    hyphenated = f"{prefix[:8]}-{prefix[8:12]}-{prefix[12:16]}-{prefix[16:20]}-"
-    return [f"{prefix}{n:012x}" for n in range(count)], [f"{hyphenated}{n:012x}" for n in range(count)]
+    return [f"{prefix}{n:012x}" for n in range(count)]
+
+
+def hyphenated(key: str) -> str:
+    """A key as a UUID is written (audit rows name objects that way)."""
+    return f"{key[:8]}-{key[8:12]}-{key[12:16]}-{key[16:20]}-{key[20:]}"
+
+
+def _sql_literal(value) -> str:
+    """A constant of our own making (a default or a time stamp) as an SQL literal."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _person_columns(values: dict[str, list], keys: list[str], stamp) -> tuple[list[str], list]:
-    """The table's columns and, for each, its list of values or one constant."""
+    """The table's columns and, for each, its list of values, another column's name (the same values), or a constant."""
     columns, sources = [], []
     for model_field in Person._meta.concrete_fields:
         name = model_field.attname
@@ -63,23 +69,34 @@ def _person_columns(values: dict[str, list], keys: list[str], stamp) -> tuple[li
     return columns, sources
 
 
-def _rows(sources: list, start: int, end: int):
-    return zip(*[source[start:end] if isinstance(source, list) else repeat(source, end - start) for source in sources])
-
-
 class _Inserter:
-    def __init__(self, table: str, columns: list[str]):
+    """One table's insert: on SQLite only the varying columns are bound (a list used twice is bound once, by number),
+    the constants are written into the statement; on PostgreSQL every column goes through COPY."""
+
+    def __init__(self, table: str, columns: list[str], sources: list):
         quoted = ", ".join(f'"{c}"' for c in columns)
-        if connection.vendor == "sqlite":
-            marks = ", ".join("?" * len(columns))
-            self.sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({marks})'
+        self.sqlite = connection.vendor == "sqlite"
+        if self.sqlite:
+            self.varying, marks, numbers = [], [], {}
+            for source in sources:
+                if isinstance(source, list):
+                    if id(source) not in numbers:
+                        self.varying.append(source)
+                        numbers[id(source)] = len(self.varying)
+                    marks.append(f"?{numbers[id(source)]}")
+                else:
+                    marks.append(_sql_literal(source))
+            self.sql = f'INSERT INTO "{table}" ({quoted}) VALUES ({", ".join(marks)})'
         else:
+            self.varying = sources
             self.sql = f'COPY "{table}" ({quoted}) FROM STDIN'
 
-    def write(self, rows) -> None:
+    def write(self, start: int, end: int) -> None:
+        rows = zip(*[source[start:end] if isinstance(source, list) else repeat(source, end - start)
+                     for source in self.varying])
         connection.ensure_connection()
         raw = connection.connection
-        if connection.vendor == "sqlite":
+        if self.sqlite:
             raw.executemany(self.sql, rows)
         else:
             with raw.cursor() as cursor, cursor.copy(self.sql) as copy:
@@ -87,85 +104,18 @@ class _Inserter:
                     copy.write_row(row)
 
 
-class _AuditChain:
-    """The audit rows of created persons, chained on from the last row (the caller holds the chain head)."""
-
-    def __init__(self, *, user, batch_id):
-        is_user = user is not None and getattr(user, "is_authenticated", False)
-        self.occurred_at = datetime.now(UTC)
-        self.user_id = user.pk if is_user else None
-        self.username = user.get_username()[:150] if is_user else ""
-        self.office = getattr(user, "office_code", None) if is_user else None
-        self.client = context.client_address.get()[:45]
-        self.detail = {"import": str(batch_id)}
-        fields = {
-            "occurred_at": self.occurred_at.isoformat(timespec="microseconds"),
-            "user_id": str(self.user_id) if self.user_id else "", "username": self.username, "office": self.office,
-            "event": "create", "object_type": "person", "object_id": _OBJECT_ID, "outcome": AuditEvent.Outcome.SUCCESS,
-            "client_address": self.client, "detail": self.detail,
-            "subject_household": _HOUSEHOLD, "subject_residence": _RESIDENCE,
-        }
-        self.sample = fields
-        body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-        head, rest = body.split(_OBJECT_ID)
-        middle, rest = rest.split(str(_HOUSEHOLD))
-        between, tail = rest.split(str(_RESIDENCE))
-        self.parts = (head, middle, between, tail)
-        self.key = settings.HUILIU_AUDIT_KEY.encode()
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        self.prev = last or GENESIS
-        self.checked = False
-        fixed = {
-            "occurred_at": self.occurred_at, "user_id": self.user_id, "username": self.username,
-            "office": self.office, "event": "create", "object_type": "person",
-            "outcome": AuditEvent.Outcome.SUCCESS, "client_address": self.client, "detail": self.detail,
-        }
-        self.columns, self.constants = [], {}
-        for model_field in AuditEvent._meta.concrete_fields:
-            if model_field.attname == "id":
-                continue
-            self.columns.append(model_field.column)
-            if model_field.attname in fixed:
-                self.constants[model_field.attname] = model_field.get_db_prep_save(fixed[model_field.attname], connection)
-
-    def rows(self, object_ids: list[str], households: list[int]) -> list[tuple]:
-        head, middle, between, tail = self.parts
-        key, digest, prev = self.key, hmac.digest, self.prev
-        hashes, prevs = [], []
-        for object_id, code in zip(object_ids, households):
-            prevs.append(prev)
-            prev = digest(key, f"{prev}|{head}{object_id}{middle}{code}{between}{code}{tail}".encode(), hashlib.sha256).hex()
-            hashes.append(prev)
-        if object_ids and not self.checked:
-            sample = {**self.sample, "object_id": object_ids[0], "subject_household": households[0],
-                      "subject_residence": households[0]}
-            if row_digest(prevs[0], sample) != hashes[0]:  # pragma: no cover - guards a change to chained_fields
-                raise RuntimeError("bulk audit digests differ from audit.chain.row_digest")
-            self.checked = True
-        self.prev = prev
-        per_row = {"object_id": object_ids, "subject_household": households, "subject_residence": households,
-                   "prev_hash": prevs, "hash": hashes}
-        sources = [per_row.get(column, self.constants.get(column)) for column in self.columns]
-        return list(_rows(sources, 0, len(object_ids)))
-
-
-def write_persons(values: dict[str, list], *, user, batch_id, progress=None) -> int:
-    """Insert the checked new persons and their audit rows; the caller's transaction holds them. Returns the count."""
+def write_persons(values: dict[str, list], *, keys: list[str], progress=None) -> int:
+    """Insert the checked new persons under the given keys; the caller's transaction holds them. Returns the count."""
     count = len(values["id_number"])
     if not count:
         return 0
-    keys, object_ids = _ascending_keys(count)
     stamp = connection.ops.adapt_datetimefield_value(datetime.now(UTC))
     columns, sources = _person_columns(values, keys, stamp)
-    persons = _Inserter(Person._meta.db_table, columns)
-    chain = _AuditChain(user=user, batch_id=batch_id)
-    audit = _Inserter(AuditEvent._meta.db_table, chain.columns)
-    households = values["household_jurisdiction_id"]
+    persons = _Inserter(Person._meta.db_table, columns, sources)
     with _page_cache(count), _deferred_indexes(count):
         for start in range(0, count, CHUNK):
             end = min(start + CHUNK, count)
-            persons.write(_rows(sources, start, end))
-            audit.write(chain.rows(object_ids[start:end], households[start:end]))
+            persons.write(start, end)
             if progress:
                 progress(end, count)
     return count
@@ -173,9 +123,9 @@ def write_persons(values: dict[str, list], *, user, batch_id, progress=None) -> 
 
 @contextmanager
 def _page_cache(rows: int):
-    """On SQLite, a page cache that holds what the transaction writes (a person and their audit row take about
-    1.5 KiB with their indexes, several of which take rows at random places: names, ID numbers, audit hashes): 2 KiB
-    a row, within a quarter of the memory; the default 2 MiB would spill pages and read them back all along."""
+    """On SQLite, a page cache that holds what the transaction writes (a person takes about 0.6 KiB with the indexes,
+    two of which take rows at random places: ID numbers and names): 1 KiB a row, within a quarter of the memory; the
+    default 2 MiB would spill pages and read them back all along."""
     if connection.vendor != "sqlite":
         yield
         return
@@ -185,7 +135,7 @@ def _page_cache(rows: int):
         memory_kib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 1024
     except (AttributeError, ValueError, OSError):
         memory_kib = 4_000_000
-    raw.execute(f"PRAGMA cache_size = -{max(64_000, min(64_000 + 2 * rows, memory_kib // 4))}")
+    raw.execute(f"PRAGMA cache_size = -{max(64_000, min(64_000 + rows, memory_kib // 4))}")
     try:
         yield
     finally:
@@ -197,8 +147,6 @@ def _page_cache(rows: int):
 # than inserting each row's keys at their places (the demo load does the same). Unique ones always stay.
 DEFERRABLE_INDEX_COLUMNS = {
     Person._meta.db_table: {"name", "household_jurisdiction_id", "residence_jurisdiction_id"},
-    AuditEvent._meta.db_table: {"occurred_at", "user_id", "office", "subject_household", "subject_residence", "event",
-                                "object_id"},
 }
 
 

@@ -37,7 +37,8 @@ class Progress:
 
 
 class Command(BaseCommand):
-    help = "Import persons, departures or arrivals from a CSV or XLSX file: every row checked, valid rows in one transaction."
+    help = ("Import persons, departures, arrivals or service records from a CSV or XLSX file: every row checked, "
+            "valid rows in one transaction.")
 
     def add_arguments(self, parser):
         parser.add_argument("file")
