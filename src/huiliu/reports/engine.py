@@ -30,6 +30,7 @@ from .sources import DATE, DEFINITIONS, INT, READS, SOURCES, STR, TS, UUID, Read
 _ARROW_TYPES = {UUID: pa.string(), STR: pa.string(), INT: pa.int64(), DATE: pa.date32(), TS: pa.timestamp("us")}
 # The power of ten a node's code is divided by at each level, above the village: township, county, city, province.
 _LEVEL_STEPS = (3, 6, 8, 10)
+BUSY_TIMEOUT_MS = 20_000  # as Django's own SQLite connections wait (settings: timeout 20)
 _NATURAL_STEP = """CREATE MACRO natural_step(x) AS CASE WHEN x % 10000000000 = 0 THEN 10 WHEN x % 100000000 = 0 THEN 8
     WHEN x % 1000000 = 0 THEN 6 WHEN x % 1000 = 0 THEN 3 ELSE 0 END"""
 COUNTS = tuple(code for code, i in CATALOGUE.items() if i.kind == COUNT)
@@ -137,6 +138,10 @@ def _read_adbc(target: tuple[str, str], sql: str) -> pa.Table:
     else:
         import adbc_driver_postgresql.dbapi as driver
     with driver.connect(uri) as adbc, adbc.cursor() as cursor:
+        if kind == "sqlite":
+            # Wait for a writer (or another reader's WAL recovery on opening) instead of failing at once.
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.fetchall()
         cursor.execute(sql)
         return cursor.fetch_arrow_table()
 
@@ -254,16 +259,19 @@ def compute_all(period: Period, *, now: datetime.datetime | None = None,
                         else "code IS NOT NULL")
             filters = {i: DEFINITIONS[i].filter.format_map(params) for i in indicators}
             queries = []
+            # The source's rows are made once (joins, casts, ages), then every filter runs over them: filtering the
+            # source query itself would make DuckDB evaluate its expressions again for each filter.
+            con.execute(f"CREATE OR REPLACE TEMP TABLE source_rows AS SELECT * FROM ({base}) WHERE {in_range}")
             if counts:
                 con.execute("CREATE OR REPLACE TEMP TABLE per_code AS SELECT code, "
                             + ", ".join(f'count(*) FILTER (WHERE {filters[i]}) AS "{i}"' for i in counts)
-                            + f" FROM ({base}) WHERE {in_range} GROUP BY code")
+                            + " FROM source_rows GROUP BY code")
                 queries.append((counts, _rollup("per_code", [f'sum("{i}")' for i in counts])))
             if medians:
                 values = [f'CASE WHEN {filters[i]} THEN ({DEFINITIONS[i].value}) END AS "{i}"' for i in medians]
                 where = " OR ".join(f"({filters[i]})" for i in medians)
                 con.execute(f"CREATE OR REPLACE TEMP TABLE median_records AS SELECT code, {', '.join(values)} "
-                            f"FROM ({base}) WHERE {in_range} AND ({where})")
+                            f"FROM source_rows WHERE {where}")
                 queries.append((medians, _rollup("median_records", [f'median("{i}")' for i in medians])))
             for columns, sql in queries:
                 for node, is_own, *row in con.execute(sql).fetchall():

@@ -8,6 +8,8 @@ be an assessment target: they measure the offices' service, and no figure of bir
 
 import dataclasses
 
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 COUNT, RATE, MEDIAN = "count", "rate", "median"
@@ -54,10 +56,19 @@ def _median(code, name, table, definition):
     return Indicator(code=code, name=name, unit=DAYS, kind=MEDIAN, table=table, definition=definition)
 
 
+def _interpolate(template, **values) -> str:
+    return str(template) % {name: str(value) for name, value in values.items()}
+
+
+# A name or definition made of translated parts is put together when it is shown, in the language of the request,
+# never once at import (which would fix it half in the language the process started with).
+_interpolate_lazy = lazy(_interpolate, str)
+
+
 def _stock(side: str, table: str, side_name, where_counted) -> list[Indicator]:
     """The persons of one side (away from the origin, or present at the destination) on the period's last day."""
-    base = _("%(side)s on the last day of the period: open moves, counted at %(where)s") % {
-        "side": side_name, "where": where_counted}
+    base = _interpolate_lazy(_("%(side)s on the last day of the period: open moves, counted at %(where)s"),
+                             side=side_name, where=where_counted)
     parts = [
         ("", _("total"), ""),
         ("_male", _("male"), _("male")),
@@ -73,8 +84,8 @@ def _stock(side: str, table: str, side_name, where_counted) -> list[Indicator]:
         ("_married_women_15_49", _("married women aged 15–49"), _("women aged 15 to 49, married")),
     ]
     return [
-        _count(f"{side}{suffix}", f"{side_name}·{label}" if suffix else side_name, table,
-               f"{base}; {extra}" if extra else base)
+        _count(f"{side}{suffix}", format_lazy("{}·{}", side_name, label) if suffix else side_name, table,
+               format_lazy("{}; {}", base, extra) if extra else base)
         for suffix, label, extra in parts
     ]
 

@@ -118,6 +118,11 @@ def _access_node(user, code, *, what: str) -> Jurisdiction:
     return node
 
 
+def access_ledger_node(user, code) -> Jurisdiction:
+    """The jurisdiction of a ledger the user asks for; NotFound alike when missing or outside their subtree."""
+    return _access_node(user, code, what="ledger")
+
+
 def _check_indicators(indicators) -> None:
     unknown = [i for i in indicators if i not in CATALOGUE]
     if unknown:

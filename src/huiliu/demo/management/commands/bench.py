@@ -11,10 +11,11 @@ from huiliu.linkage.benchmark import NamePools, run_linkage_benchmark
 class Command(BaseCommand):
     help = ("Time what matters at scale. `bench demo`: the demo load on a scratch SQLite database, beside raw SQLite. "
             "`bench linkage`: the record-linkage matcher on synthetic outflow and inflow records, beside Splink. "
-            "`bench import`: checking and importing a generated CSV and XLSX, beside raw SQLite.")
+            "`bench import`: checking and importing a generated CSV and XLSX, beside raw SQLite. "
+            "`bench reports`: the whole indicator catalogue for every node for one quarter, beside DuckDB's floor.")
 
     def add_arguments(self, parser):
-        targets = parser.add_subparsers(dest="target", required=True, metavar="{demo,linkage,import}")
+        targets = parser.add_subparsers(dest="target", required=True, metavar="{demo,linkage,import,reports}")
         demo = targets.add_parser("demo", help="time the demo load of N persons on a scratch SQLite database")
         demo.add_argument("--persons", type=int, default=1_000_000, help="how many persons (default 1000000)")
         demo.add_argument("--seed", type=int, default=1)
@@ -26,6 +27,10 @@ class Command(BaseCommand):
         imports = targets.add_parser("import", help="time the import of a generated CSV and XLSX of persons")
         imports.add_argument("--rows", type=int, default=1_000_000, help="CSV rows (default 1000000)")
         imports.add_argument("--xlsx-rows", type=int, default=100_000, help="XLSX rows (default 100000)")
+        reports = targets.add_parser(
+            "reports", help="the whole catalogue for every node for one quarter, on demo databases kept in var/bench/")
+        reports.add_argument("--sizes", type=int, nargs="+", default=None, metavar="N",
+                             help="persons in each demo database (default 1000000 10000000)")
 
     def handle(self, *args, target, **options):
         if target == "demo":
@@ -34,6 +39,32 @@ class Command(BaseCommand):
             self.bench_linkage(options["records"], options["seed"], splink=not options["no_splink"])
         elif target == "import":
             self.bench_import(options["rows"], options["xlsx_rows"])
+        elif target == "reports":
+            self.bench_reports(options["sizes"])
+
+    def bench_reports(self, sizes: list[int] | None) -> None:
+        from huiliu.demo.actions import load_demo
+        from huiliu.demo.benchmark import scratch_sqlite_database
+        from huiliu.reports.benchmark import SIZES, database_path, run_reports_benchmark
+
+        sizes = sizes or list(SIZES)
+        if any(not 0 < size <= MAX_PERSONS for size in sizes):
+            raise CommandError(f"--sizes 的每个值须在 1 到 {MAX_PERSONS} 之间。")
+        results = []
+        for persons in sizes:
+            path = database_path(persons)
+            self.stdout.write(f"基准：{persons:,} 人的演示数据库 {path}"
+                              f"{'（沿用）' if path.exists() else '（新建，可能需要较长时间）'}……")
+            result = run_reports_benchmark(persons=persons, scratch=scratch_sqlite_database, load_demo=load_demo)
+            results.append(result)
+            built = f"建库 {result.built_seconds:.1f} 秒；" if result.built_seconds else ""
+            self.stdout.write(
+                f"  {built}季度 {result.period}：全部指标、{result.nodes:,} 个辖区，读入 {result.rows_read:,} 行，"
+                f"共 {result.seconds:.2f} 秒（其中读表 {result.read_seconds:.2f} 秒）；"
+                f"下限（DuckDB 内存中同样行数按村计数再逐级汇总）{result.floor_seconds:.3f} 秒。")
+        for result in results:
+            self.stdout.write(f"reports persons={result.persons} seconds={result.seconds:.2f} "
+                              f"floor_seconds={result.floor_seconds:.3f} ratio={result.ratio:.1f}")
 
     def bench_import(self, rows: int, xlsx_rows: int) -> None:
         from huiliu.demo.benchmark import scratch_sqlite_database
