@@ -36,8 +36,13 @@ def test_a_worker_imports_a_file_with_one_bad_row_and_keeps_the_valid_rows(journ
     assert Person.objects.count() == 0
 
     tab.click("button:has-text('导入 2 行有效数据')")
+    journey.on_page(tab, "import-progress-done", re.compile(r"/imports/[0-9a-f-]+/import/$"))
+    page = tab.locator("main")
+    assert "已导入：新增 2 行" in page.inner_text()
+    assert tab.locator("#import-progress progress").count() >= 2  # the bars the page streamed
+    assert not tab.locator("#import-progress progress").last.is_visible()  # only the latest line shows
+    tab.click("text=返回此文件")
     journey.on_page(tab, "import-done", re.compile(r"/imports/[0-9a-f-]+/$"))
-    assert "已导入：新增 2 行" in tab.locator("main").inner_text()
     assert sorted(Person.objects.values_list("name", flat=True)) == ["张伟", "李娜"]
 
 

@@ -40,8 +40,9 @@ def test_a_worker_uploads_sees_the_preview_checks_reads_the_report_and_imports_t
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(report.content)).get_sheet_by_index(0).to_python()
     assert sheet[1][:2] == ["3", "公民身份号码"]
 
-    done = client.post(f"/imports/{batch.pk}/import/", follow=True)
-    assert "已导入：新增 3 行" in done.content.decode()
+    done = client.post(f"/imports/{batch.pk}/import/")
+    page = b"".join(done.streaming_content).decode()
+    assert "已导入：新增 3 行" in page and f'href="/imports/{batch.pk}/"' in page
     assert Person.objects.count() == 3
     assert ImportBatch.objects.get().status == BatchStatus.IMPORTED
     assert "村里的人员表" in client.get("/imports/").content.decode()
@@ -89,3 +90,53 @@ def test_the_export_downloads_an_xlsx_and_the_auditor_is_refused(log_in, client,
     client.logout()
     refused = log_in(auditor).get("/imports/export/persons.xlsx", follow=True)
     assert "只有负责人员登记的角色才能导入或导出。" in refused.content.decode()
+
+
+def checked_batch(client, rows):
+    upload(client, csv_bytes(rows))
+    batch = ImportBatch.objects.get()
+    client.post(f"/imports/{batch.pk}/", {"id_number": "公民身份号码", "name": "姓名",
+                                          "household_code": "户籍地区划代码", "sex": "性别"})
+    return batch
+
+
+def test_the_import_page_streams_a_moving_bar_then_the_result(log_in, origin_village_worker, good_rows):
+    client = log_in(origin_village_worker)
+    batch = checked_batch(client, good_rows)
+
+    response = client.post(f"/imports/{batch.pk}/import/")
+
+    assert response.streaming and response["Cache-Control"] == "no-store"
+    chunks = [chunk.decode() for chunk in response.streaming_content]
+    bars = [n for n, chunk in enumerate(chunks) if "<progress" in chunk]
+    result = next(n for n, chunk in enumerate(chunks) if 'id="import-result"' in chunk)
+    assert len(bars) >= 2 and max(bars) < result
+    assert 'value="0"' in chunks[bars[0]] and f'value="{batch.row_count}"' in chunks[bars[-1]]
+    assert chunks[-1].rstrip().endswith("</html>")
+    assert Person.objects.count() == batch.row_count
+
+
+def test_a_browser_that_leaves_mid_way_still_gets_the_whole_import_or_none(log_in, origin_village_worker, good_rows):
+    client = log_in(origin_village_worker)
+    batch = checked_batch(client, good_rows)
+
+    response = client.post(f"/imports/{batch.pk}/import/")
+    stream = iter(response.streaming_content)
+    next(stream), next(stream)  # the page's head and the first bar, then the browser goes away
+    response.close()
+
+    assert Person.objects.count() == batch.row_count
+    assert ImportBatch.objects.get().status == BatchStatus.IMPORTED
+
+
+def test_importing_a_file_not_yet_checked_or_already_imported_goes_back_to_the_file(
+        log_in, origin_village_worker, good_rows):
+    client = log_in(origin_village_worker)
+    upload(client, csv_bytes(good_rows))
+    batch = ImportBatch.objects.get()
+
+    response = client.post(f"/imports/{batch.pk}/import/", follow=True)
+
+    assert response.redirect_chain[-1][0] == f"/imports/{batch.pk}/"
+    assert "请先检查文件并查看检查报告，再导入。" in response.content.decode()
+    assert Person.objects.count() == 0

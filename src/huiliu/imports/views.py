@@ -1,16 +1,17 @@
 """The import pages: upload, map the columns (preview), check (report), import or discard; exports. Thin: each
 parses, calls one action or query, and renders.
 
-The web import runs in the request, synchronously, for files up to actions.WEB_SIZE_LIMIT
-and WEB_ROW_LIMIT rows (at the measured speed, seconds): larger files go through the
-`huiliu import` command, which shows a progress bar.
+The web import runs in the request for files up to actions.WEB_SIZE_LIMIT and
+web_row_limit(kind) rows; the page streams a progress bar while it runs (imports.progress).
+Larger files go through the `huiliu import` command, which shows its own progress bar.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,9 +27,11 @@ from . import actions, queries
 from .columns import FIELD_LABELS, field_names, read_table
 from .forms import CensusForm, ColumnsForm, MappingNameForm, RollForm, UploadForm
 from .models import BatchStatus, EntryKind, ImportKind
+from .progress import run_reporting_progress
 from .spreadsheets import report_bytes
 
 PREVIEW_ROWS = 10
+PROGRESS_MARK = "<!-- progress -->"
 REPORT_ROWS_SHOWN = 200
 ENTRIES_SHOWN = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -107,14 +110,38 @@ def batch_detail(request, batch_id):
 @require_POST
 def import_rows(request, batch_id):
     batch = found_or_404(queries.access_batch, request.user, batch_id)
-    try:
-        checked = actions.import_batch(acting_user=request.user, batch=batch)
-    except (ValidationFailed, PermissionDenied) as failure:
-        messages.error(request, _refusal_text(failure))
-    else:
-        messages.success(request, _("Imported: %(created)d new, %(unchanged)d already recorded, %(refused)d rows left out.")
-                         % {"created": checked.valid, "unchanged": checked.unchanged, "refused": checked.bad_rows})
-    return redirect("imports:batch_detail", batch_id=batch.pk)
+    if batch.status != BatchStatus.CHECKED:
+        messages.error(request, _("Check the file and read the report before importing."))
+        return redirect("imports:batch_detail", batch_id=batch.pk)
+    page = render_to_string("imports/importing.html", {"batch": batch}, request=request)
+    head, tail = page.split(PROGRESS_MARK)
+
+    def stream():
+        yield head
+        steps = run_reporting_progress(lambda report: actions.import_batch(acting_user=request.user, batch=batch,
+                                                                           progress=report))
+        for step in steps:
+            if step[0] == "progress":
+                _kind, done, total, stage = step
+                yield render_to_string("imports/_progress_step.html", {
+                    "done": done, "total": total, "stage": stage,
+                    "percent": round(100 * done / total) if total else 100})
+            elif step[0] == "done":
+                checked = step[1]
+                yield render_to_string("imports/_import_result.html", {"batch": batch, "ok": True, "message": _(
+                    "Imported: %(created)d new, %(unchanged)d already recorded, %(refused)d rows left out.") % {
+                    "created": checked.valid, "unchanged": checked.unchanged, "refused": checked.bad_rows}})
+            elif isinstance(step[1], ValidationFailed | PermissionDenied):
+                yield render_to_string("imports/_import_result.html", {"batch": batch, "ok": False,
+                                                                       "message": _refusal_text(step[1])})
+            else:
+                raise step[1]
+        yield tail
+
+    response = StreamingHttpResponse(stream(), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # a reverse proxy passes each bar on at once
+    return response
 
 
 @login_required
