@@ -30,6 +30,7 @@ run: install
 
 # The whole suite on SQLite, then again on PostgreSQL when one answers.
 test: install-test
+	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 	@if $(BIN)/python -m huiliu.core.pgprobe "$(PG_URL)"; then \

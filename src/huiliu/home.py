@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from huiliu.accounts.scope import jurisdiction_ranges
 from huiliu.accounts.views import LoginView
-from huiliu.core.identity import mask_id_number
 from huiliu.community import queries as community_queries
+from huiliu.core.identity import mask_id_number
 from huiliu.exchange import queries as exchange_queries
 from huiliu.grievances import queries as grievance_queries
 from huiliu.jurisdictions.queries import full_names

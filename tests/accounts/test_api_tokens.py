@@ -7,7 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from huiliu.accounts.actions import (
-    TOKEN_USE_GRANULARITY, deactivate_user, issue_api_token, note_api_token_use, reactivate_user, revoke_api_token,
+    TOKEN_USE_GRANULARITY,
+    deactivate_user,
+    issue_api_token,
+    note_api_token_use,
+    reactivate_user,
+    revoke_api_token,
 )
 from huiliu.accounts.models import ApiToken
 from huiliu.accounts.queries import find_api_token

@@ -79,9 +79,9 @@ def signed(document: SignedDocument) -> str:
 
 
 def signed_fields(certificate: StatusCertificate, **changes) -> SignedDocument:
-    fields = dict(kind="certificate", number=certificate.number, holder="欧**䶮",
-                  id_number_masked=mask_id_number(certificate.snapshot["id_number"]), issued_on=certificate.issued_on,
-                  valid_until=certificate.valid_until, issuer_code=TOWNSHIP, deployment="origin")
+    fields = {"kind": "certificate", "number": certificate.number, "holder": "欧**䶮",
+                  "id_number_masked": mask_id_number(certificate.snapshot["id_number"]), "issued_on": certificate.issued_on,
+                  "valid_until": certificate.valid_until, "issuer_code": TOWNSHIP, "deployment": "origin"}
     fields.update(changes)
     return SignedDocument(**fields)
 

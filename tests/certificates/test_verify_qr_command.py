@@ -125,7 +125,7 @@ def test_a_database_without_the_tables_is_reported_as_unreachable(tmp_path):
 
 def certificate_of(person, **fields) -> StatusCertificate:
     today = timezone.localdate()
-    defaults = dict(number="370114001-2026-000042", issued_on=today, valid_until=today + datetime.timedelta(days=180))
+    defaults = {"number": "370114001-2026-000042", "issued_on": today, "valid_until": today + datetime.timedelta(days=180)}
     return StatusCertificate.objects.create(
         person=person, issuing_jurisdiction_id=TOWNSHIP, snapshot={"name": person.name, "id_number": person.id_number},
         **{**defaults, **fields})

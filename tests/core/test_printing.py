@@ -24,18 +24,18 @@ RARE_NAMES = ["欧阳玥䶮", "王喆", "李𠇔"]  # 䶮: Extension A; 𠇔: Ex
 
 
 def certificate(**changes) -> PrintedDocument:
-    fields = dict(
-        title="婚育情况证明",
-        subtitle="编号 370114001-2026-000042",
-        rows=[("姓名", RARE_NAMES[0]), ("性别", "女"), ("公民身份号码", "3701**********123X"),
+    fields = {
+        "title": "婚育情况证明",
+        "subtitle": "编号 370114001-2026-000042",
+        "rows": [("姓名", RARE_NAMES[0]), ("性别", "女"), ("公民身份号码", "3701**********123X"),
               ("户籍地址", "山东省济南市历城区王舍人街道幸福村 12 号"), ("婚姻状况", "已婚"),
               ("配偶", RARE_NAMES[1]), ("子女", f"{RARE_NAMES[2]}（2019年3月4日出生）")],
-        paragraphs=["兹证明上述人员的婚育情况如上。本证明依本人申请出具。"],
-        qr_text=QR_TEXT,
-        qr_caption="扫码核验",
-        issuer_lines=["济南市历城区王舍人街道办事处", "2026年5月1日"],
-        footer="二维码经数字签名，可离线核验。",
-    )
+        "paragraphs": ["兹证明上述人员的婚育情况如上。本证明依本人申请出具。"],
+        "qr_text": QR_TEXT,
+        "qr_caption": "扫码核验",
+        "issuer_lines": ["济南市历城区王舍人街道办事处", "2026年5月1日"],
+        "footer": "二维码经数字签名，可离线核验。",
+    }
     fields.update(changes)
     return PrintedDocument(**fields)
 

@@ -12,16 +12,16 @@ from django.utils import timezone
 
 from huiliu.accounts.models import Role, RoleAssignment
 from huiliu.audit.models import AuditEvent
+from huiliu.births.models import BirthRegistration
+from huiliu.certificates.models import ProxyApplication, StatusCertificate
 from huiliu.core.errors import ValidationFailed
 from huiliu.core.identity import birth_date_of, make_id_number, sex_of, validate_id_number
 from huiliu.demo.actions import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
 from huiliu.demo.places import RECEIVING_COUNTIES, SENDING_COUNTIES
-from huiliu.fund.models import Fund, FundRound, LedgerEntry, Loan, LoanEvaluation, RepaymentInstallment
 from huiliu.exchange.models import DEFAULT_ANSWER_DAYS, Message, MessageStatus, MessageType
-from huiliu.births.models import BirthRegistration
-from huiliu.certificates.models import ProxyApplication, StatusCertificate
 from huiliu.exchange.payloads import validate_payload
 from huiliu.exchange.queries import list_inbox, with_current_status
+from huiliu.fund.models import Fund, FundRound, LedgerEntry, Loan, LoanEvaluation, RepaymentInstallment
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.codes import township_of
 from huiliu.jurisdictions.models import Jurisdiction

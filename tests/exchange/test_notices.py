@@ -5,7 +5,6 @@ import datetime
 import pytest
 
 from huiliu.core.errors import ValidationFailed
-
 from huiliu.exchange.models import Message, MessageStatus, MessageType
 from huiliu.people import actions as people
 from tests import factories as f

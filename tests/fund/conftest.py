@@ -47,10 +47,10 @@ def borrower(borrowers):
 
 def lend(officer, fund, borrower, amount_fen, **options):
     """A loan with every required field filled in, today unless told otherwise."""
-    fields = dict(purpose="养殖蛋鸡", business_plan="购鸡苗 300 只，鸡舍自建，预计一年后月收入 800 元。",
-                  guarantors="李建国、王大山", guarantee_village_code=GUARANTEE_VILLAGE,
-                  agreement_signed_on=options.get("disbursed_on", datetime.date.today()),
-                  screening_confirmed=[rule["code"] for rule in fund.screening_rules])
+    fields = {"purpose": "养殖蛋鸡", "business_plan": "购鸡苗 300 只，鸡舍自建，预计一年后月收入 800 元。",
+                  "guarantors": "李建国、王大山", "guarantee_village_code": GUARANTEE_VILLAGE,
+                  "agreement_signed_on": options.get("disbursed_on", datetime.date.today()),
+                  "screening_confirmed": [rule["code"] for rule in fund.screening_rules]}
     fields.update(options)
     return actions.grant_loan(acting_user=officer, fund=fund, borrower=borrower, amount_fen=amount_fen, **fields)
 

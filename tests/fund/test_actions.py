@@ -156,8 +156,8 @@ def test_only_a_county_or_higher_owns_a_fund_and_rules_never_touch_childbearing(
 def test_evaluations_one_per_stage(officer, fund, borrower):
     donate(officer, fund, 10_000 * YUAN)
     loan = lend(officer, fund, borrower, 5_000 * YUAN, disbursed_on=days_ago(30))
-    fields = dict(income_before_fen=800_000, income_after_fen=1_200_000, use_of_money="买鸡苗、饲料",
-                  findings="经营正常", evaluated_on=datetime.date.today())
+    fields = {"income_before_fen": 800_000, "income_after_fen": 1_200_000, "use_of_money": "买鸡苗、饲料",
+                  "findings": "经营正常", "evaluated_on": datetime.date.today()}
     actions.record_evaluation(acting_user=officer, loan=loan, stage="mid_term", **fields)
     with pytest.raises(ValidationFailed, match="已有.*评估"):
         actions.record_evaluation(acting_user=officer, loan=loan, stage="mid_term", **fields)

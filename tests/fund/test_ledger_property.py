@@ -4,7 +4,8 @@ import datetime
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from huiliu.core.errors import ValidationFailed
 from huiliu.fund import actions, queries

@@ -18,8 +18,8 @@ from huiliu.accounts.scope import require_write_scope
 from huiliu.audit.actions import record_event
 from huiliu.core import events
 from huiliu.core.errors import FieldErrors, ValidationFailed
-from huiliu.core.numbering import next_document_number
 from huiliu.core.models import user_or_none
+from huiliu.core.numbering import next_document_number
 from huiliu.jurisdictions import codes
 from huiliu.people.models import Person
 

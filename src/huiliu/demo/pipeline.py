@@ -103,7 +103,7 @@ class Production:
         while not last and not self._stopping.is_set():
             try:
                 item = self._next_item()
-            except BaseException as error:  # handed to the writer, who raises it
+            except BaseException as error:  # noqa: BLE001 - handed to the writer, who raises it
                 item = error
             last = isinstance(item, (_Done, _Failed, BaseException))
             while not self._stopping.is_set():
@@ -148,5 +148,5 @@ def _produce(plan: Plan, queue) -> None:
         for chunk in generate(plan):
             queue.put(chunk)
         queue.put(_Done(time.process_time() - started))
-    except BaseException:  # the parent must hear of any failure, or it would wait forever
+    except BaseException:  # noqa: BLE001 - the parent must hear of any failure, or it would wait forever
         queue.put(_Failed(traceback.format_exc()))

@@ -203,7 +203,7 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
         return surnames[int(r() * n_surnames)] + pool[int(r() * len(pool))]
 
     def phone() -> str:
-        return prefixes[int(r() * n_prefixes)] + "%08d" % int(r() * 100_000_000)
+        return f"{prefixes[int(r() * n_prefixes)]}{int(r() * 100_000_000):08d}"
 
     endings = names.expand(_ENDINGS)
     n_endings = len(endings)
@@ -334,7 +334,7 @@ def generate(plan: Plan) -> Iterator[dict[str, str]]:
         name = surnames[int(r() * n_surnames)] + given_pool[int(r() * len(given_pool))]
         household_index = int(r() * n_villages)
         household, village_name = villages[household_index]
-        household_address = "%s%d组%d号" % (village_name, 1 + int(r() * 9), 1 + int(r() * 60))
+        household_address = f"{village_name}{1 + int(r() * 9)}组{1 + int(r() * 60)}号"
         status = marital_pool[int(r() * len(marital_pool))]
         if status in married:
             spouse_name = surnames[int(r() * n_surnames)] + spouse_pool[int(r() * len(spouse_pool))]

@@ -44,7 +44,6 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
 from django.db import IntegrityError, transaction
-
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _

@@ -2,7 +2,18 @@ import datetime
 import statistics
 
 from django.db.models import (
-    Case, CharField, Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Value, When,
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -15,7 +26,16 @@ from huiliu.core.medians import middle_values
 from huiliu.core.models import is_uuid
 from huiliu.jurisdictions import codes
 
-from .models import EXPECTS_ANSWER, MessageType, CooperationAgreement, LiaisonStation, Message, MessageStatus, OutboxEntry, Peer
+from .models import (
+    EXPECTS_ANSWER,
+    CooperationAgreement,
+    LiaisonStation,
+    Message,
+    MessageStatus,
+    MessageType,
+    OutboxEntry,
+    Peer,
+)
 
 DUE_SOON_DAYS = 7
 

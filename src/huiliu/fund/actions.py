@@ -312,7 +312,7 @@ def grant_loan(*, acting_user, fund: Fund, borrower: Person, amount_fen: int, pu
             business_plan=business_plan, term_months=term_months, guarantors=guarantors,
             guarantee_village_id=village, guarantee_township_id=township, agreement_signed_on=signed,
             disbursed_on=disbursed_on, status=LoanStatus.ACTIVE, granted_by=user_or_none(acting_user),
-            screening=[rule for rule in fund.screening_rules],
+            screening=list(fund.screening_rules),
         )
         LedgerEntry.objects.create(fund=fund, kind=EntryKind.LOAN_OUT, amount_fen=amount_fen, loan=loan,
                                    occurred_on=disbursed_on, note=purpose[:200], recorded_by=user_or_none(acting_user))

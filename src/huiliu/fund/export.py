@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from huiliu.core.money import yuan
 from huiliu.audit.actions import record_event
+from huiliu.core.money import yuan
 from huiliu.jurisdictions.queries import full_names
 
 from . import queries

@@ -7,7 +7,8 @@ history: no service depends on it (shared/DESIGN.md), so such a rule is refused.
 
 import re
 
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huiliu.core.errors import ValidationFailed
 

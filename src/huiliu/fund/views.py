@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from huiliu.accounts.scope import in_scope, jurisdiction_ranges
 from huiliu.core.errors import ValidationFailed
 from huiliu.core.forms import submit
-from huiliu.core.views import found_or_404
 from huiliu.core.money import yuan
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.queries import list_persons

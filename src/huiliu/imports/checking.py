@@ -170,7 +170,7 @@ def _birth_verdicts(today: datetime.date) -> Callable[[str], datetime.date | Non
             born = datetime.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
         except ValueError:
             return None
-        return born if 1900 <= born.year and born <= today else None
+        return born if born.year >= 1900 and born <= today else None
     return judge
 
 

@@ -127,7 +127,7 @@ def compare_candidate(user, candidate: LinkCandidate) -> Comparison:
         values = [facts[key] for facts in sides]
         agrees = None if key in _NOT_COMPARED or not all(values) else values[0] == values[1]
         shown = []
-        for facts, seen, value in zip(sides, visible, values):
+        for seen, value in zip(visible, values):
             if key == "name":
                 text = value if seen else mask_name(value)
             elif key == "id_number":

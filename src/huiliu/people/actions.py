@@ -17,8 +17,9 @@ from huiliu.jurisdictions.models import Jurisdiction
 
 from .models import (
     CLOSING_CHOICES,
-    Child,
     ETHNIC_GROUPS,
+    OPEN_STATUSES,
+    Child,
     DepartureReason,
     Education,
     InflowRegistration,
@@ -28,7 +29,6 @@ from .models import (
     MaritalStatus,
     Migration,
     MigrationStatus,
-    OPEN_STATUSES,
     OutflowRegistration,
     Person,
     ResidenceType,

@@ -8,13 +8,13 @@ from huiliu.audit.actions import fetch_or_deny, record_event
 from huiliu.core.identity import ID_NUMBER, normalize_id_number
 
 from .models import (
+    OPEN_STATUSES,
     InflowRegistration,
     LeftBehindKind,
     LeftBehindRelative,
     LeftBehindVisit,
     Migration,
     MigrationStatus,
-    OPEN_STATUSES,
     Person,
     latest_adult_birth_date,
 )

@@ -147,7 +147,7 @@ def _counties_of(user) -> list[int]:
     """The counties whose groups the user edits: the counties they are officers of, or under them."""
     counties = set()
     for role in (Role.COUNTY_OFFICER, Role.CITY_OFFICER, Role.PROVINCE_OFFICER):
-        for low, high in role_ranges(user, role):
+        for low, _high in role_ranges(user, role):
             if codes.level_of(low) == codes.COUNTY:
                 counties.add(low)
     return sorted(counties)

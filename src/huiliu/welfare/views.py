@@ -13,8 +13,8 @@ from huiliu.accounts.scope import has_role, in_scope, jurisdiction_ranges
 from huiliu.core.errors import NotFound
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
-from huiliu.core.views import found_or_404
 from huiliu.core.money import fen_of, yuan
+from huiliu.core.views import found_or_404
 from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.queries import full_names
 from huiliu.people.queries import access_person

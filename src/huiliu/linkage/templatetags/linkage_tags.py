@@ -1,7 +1,8 @@
 """How a pair's reason reads to an officer: the matcher writes codes, the page shows words."""
 
 from django import template
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from huiliu.linkage.model import EXACT_ID_REASON
 
