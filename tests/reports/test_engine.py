@@ -2,8 +2,10 @@
 whose counts agree with what each app counts for itself."""
 
 import datetime
+import sqlite3
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +15,8 @@ from huiliu.births.queries import count_registration_figures
 from huiliu.certificates.queries import count_certificate_figures
 from huiliu.community.queries import count_agreements_signed
 from huiliu.core.identity import make_id_number
+from huiliu.demo.actions import load_demo
+from huiliu.demo.benchmark import scratch_sqlite_database
 from huiliu.exchange.models import Message, MessageType
 from huiliu.exchange.queries import compute_rates
 from huiliu.grievances.queries import count_grievance_figures
@@ -23,9 +27,11 @@ from huiliu.people.queries import count_jurisdiction_figures
 from huiliu.reports import engine
 from huiliu.reports.indicators import CATALOGUE, COUNT
 from huiliu.reports.periods import MONTH, QUARTER, parse_period, period_containing
+from huiliu.reports.sources import DATE, INT, Read, column
 from huiliu.services.queries import count_equal_service_coverage
 from tests import factories as f
 
+from .conftest import PERSONS, SEED
 from .demo_population import DEMO_PERIOD, demo_user, tree_of
 
 COUNTS = [code for code, indicator in CATALOGUE.items() if indicator.kind == COUNT]
@@ -247,3 +253,46 @@ def test_the_stocks_of_the_current_month_are_the_open_moves_the_home_page_counts
 
         assert figures.of(user.office_code)["away"] == home["outflow"], username
         assert figures.of(user.office_code)["present"] == home["inflow"], username
+
+
+# --- Reading through ADBC ----------------------------------------------------------------------------------------
+
+
+def test_a_column_null_in_every_first_row_is_read_through_adbc_with_its_type(tmp_path):
+    path = tmp_path / "nulls.sqlite3"
+    database = sqlite3.connect(path)
+    database.execute("CREATE TABLE t (code bigint, ended_on date)")
+    database.executemany("INSERT INTO t VALUES (?, ?)", [(n, None) for n in range(3000)] + [(3000, "2026-03-31")])
+    database.commit()
+    database.close()
+    read = Read("t", (column("code", INT), column("ended_on", DATE)))
+
+    table = engine._read_adbc(("sqlite", str(path)), read, engine._select(read, "sqlite", []), ("code", "ended_on"))
+
+    assert table.num_rows == 3001 and table.column("code").to_pylist()[0] == 0
+    assert table.column("ended_on").to_pylist()[-1] == "2026-03-31"
+
+
+def test_reading_through_adbc_gives_the_figures_and_records_reading_through_django_gives(db, tmp_path):
+    with scratch_sqlite_database(tmp_path / "demo.sqlite3"):
+        call_command("migrate", verbosity=0, interactive=False)
+        load_demo(persons=PERSONS, seed=SEED, today=datetime.date.today())
+        now = timezone.now()
+        assert engine._adbc_target() is not None
+
+        for period in (DEMO_PERIOD, CURRENT_QUARTER):
+            through_adbc = engine.compute_all(period, now=now)
+            with transaction.atomic():  # ADBC would not see the transaction's rows: Django's connection reads
+                through_django = engine.compute_all(period, now=now)
+
+            assert through_adbc.tree == through_django.tree and through_adbc.own == through_django.own
+            assert sum(through_adbc.of(code)["away"] for code in through_adbc.tree if code % 10**10 == 0) > 0
+            for indicator in ("away_married_women_15_49", "present", "arrivals", "notices_answered_on_time"):
+                for code in [code for code in through_adbc.tree if code % 10**10 == 0]:
+                    low, high = codes.subtree_range(code)
+                    listed = engine.list_record_ids(indicator=indicator, part="value", period=period, low=low,
+                                                    high=high, now=now, limit=10**6)
+                    with transaction.atomic():
+                        assert engine.list_record_ids(indicator=indicator, part="value", period=period, low=low,
+                                                      high=high, now=now, limit=10**6) == listed
+                    assert listed[0] == through_adbc.of(code)[indicator] == len(listed[1])

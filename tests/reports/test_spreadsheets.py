@@ -66,7 +66,7 @@ def test_every_count_column_of_the_totals_row_is_the_sum_of_its_rows(children, o
 
 
 def test_the_sheet_is_headed_like_the_printed_ledger_and_signed_by_the_preparer():
-    ledger = make_ledger([{code: 3 for code in COUNTS}, {code: 4 for code in COUNTS}], {code: 1 for code in COUNTS},
+    ledger = make_ledger([dict.fromkeys(COUNTS, 3), dict.fromkeys(COUNTS, 4)], dict.fromkeys(COUNTS, 1),
                          {code: Decimal("2.5") for code in MEDIANS})
 
     sheets = sheets_of(write_ledger_xlsx(ledger, preparer="李明", prepared_on=PREPARED_ON))
@@ -83,7 +83,7 @@ def test_the_sheet_is_headed_like_the_printed_ledger_and_signed_by_the_preparer(
 
 
 def test_numbers_are_numeric_cells_with_rates_as_percentages_and_medians_to_one_decimal():
-    counts = {code: 0 for code in COUNTS} | {"notices_due": 15, "notices_answered": 12, "notices_answered_on_time": 9}
+    counts = dict.fromkeys(COUNTS, 0) | {"notices_due": 15, "notices_answered": 12, "notices_answered_on_time": 9}
     ledger = make_ledger([counts], None, {code: Decimal("3.5") for code in MEDIANS})
 
     book = load_workbook(io.BytesIO(write_ledger_xlsx(ledger, preparer="李明", prepared_on=PREPARED_ON)))
@@ -103,7 +103,7 @@ def test_numbers_are_numeric_cells_with_rates_as_percentages_and_medians_to_one_
 
 
 def test_a_rate_with_nothing_to_divide_by_is_an_empty_cell_not_zero():
-    ledger = make_ledger([{code: 0 for code in COUNTS}], None, {code: None for code in MEDIANS})
+    ledger = make_ledger([dict.fromkeys(COUNTS, 0)], None, dict.fromkeys(MEDIANS))
 
     book = load_workbook(io.BytesIO(write_ledger_xlsx(ledger, preparer="李明", prepared_on=PREPARED_ON)))
 

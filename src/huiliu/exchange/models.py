@@ -83,6 +83,9 @@ class Message(models.Model):
             models.Index(fields=["receiver_code", "created_at"], name="exchange_msg_receiver"),
             models.Index(fields=["sender_code", "created_at"], name="exchange_msg_sender"),
             models.Index(fields=["deadline"], name="exchange_msg_deadline"),
+            # The notices of a period, with every column the statistics count them by: read from the index alone.
+            models.Index(fields=["message_type", "created_at", "sender_code", "receiver_code", "deadline",
+                                 "answered_at"], name="exchange_msg_period"),
         ]
 
     def __str__(self):

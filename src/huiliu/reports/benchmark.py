@@ -5,6 +5,7 @@ floor measured in the same run: DuckDB counting the same rows at village level a
 
 import dataclasses
 import datetime
+import os
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class ReportsBenchmark:
     period: str
     nodes: int  # nodes of the tree with at least one figure
     rows_read: int  # source rows read into Arrow
+    records: int  # the records the catalogue is over (the floor counts as many rows)
     seconds: float  # engine.compute_all, the best of REPEATS
     read_seconds: float  # of which reading the sources into Arrow
     floor_seconds: float  # DuckDB counting as many rows at village level and rolling up, in memory
@@ -76,20 +78,52 @@ def run_reports_benchmark(*, persons: int, scratch, load_demo=None, directory: P
             raise FileNotFoundError(path)
         built = build_database(path, persons=persons, scratch=scratch, load_demo=load_demo)
     period = benchmark_period(path)
-    with scratch(path):
-        times, reads = [], []
-        for _ in range(repeats):
-            started = time.perf_counter()
-            result = engine.compute_all(period)
-            times.append(time.perf_counter() - started)
-            reads.append(result.read_seconds)
+    modified = path.stat().st_mtime
+    try:
+        with scratch(path):
+            if not built:  # a reused database gains the indexes added since it was built
+                call_command("migrate", verbosity=0, interactive=False)
+            records = count_records(period)
+            times, reads = [], []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                result = engine.compute_all(period)
+                times.append(time.perf_counter() - started)
+                reads.append(result.read_seconds)
+    finally:
+        os.utime(path, (modified, modified))  # the period stays the quarter before the one the demo was built in
     best = times.index(min(times))
     return ReportsBenchmark(
         persons=persons, database=str(path), built_seconds=built, period=period.label, nodes=len(result.values),
-        rows_read=result.rows_read, seconds=times[best], read_seconds=reads[best],
-        floor_seconds=measure_floor(rows=result.rows_read, repeats=repeats,
+        rows_read=result.rows_read, records=records, seconds=times[best], read_seconds=reads[best],
+        floor_seconds=measure_floor(rows=records, repeats=repeats,
                                     villages=[code for code in result.own if code % 1000]),
     )
+
+
+def count_records(period: Period) -> int:
+    """The records the catalogue is computed over, however few of them the engine has to read: every person, move
+    and registration form, and the period's notices and other records. The floor counts as many rows."""
+    from huiliu.births.models import BirthRegistration
+    from huiliu.certificates.models import ProxyApplication, StatusCertificate
+    from huiliu.community.models import ServiceAgreement
+    from huiliu.exchange.models import EXPECTS_ANSWER, Message
+    from huiliu.grievances.models import Grievance
+    from huiliu.people.models import InflowRegistration, Migration, OutflowRegistration, Person
+
+    params = engine.parameters(period)
+    since, until = (datetime.datetime.fromisoformat(params[key]).replace(tzinfo=datetime.UTC)
+                    for key in ("since", "until"))
+    return sum(queryset.count() for queryset in (
+        Person.objects.all(), Migration.objects.all(), OutflowRegistration.objects.all(),
+        InflowRegistration.objects.all(),
+        Message.objects.filter(message_type__in=EXPECTS_ANSWER, created_at__gte=since, created_at__lt=until),
+        BirthRegistration.objects.filter(submitted_at__gte=since, submitted_at__lt=until),
+        StatusCertificate.objects.filter(issued_on__range=(period.start, period.end)),
+        ProxyApplication.objects.filter(applied_at__gte=since, applied_at__lt=until),
+        Grievance.objects.filter(filed_at__gte=since, filed_at__lt=until),
+        ServiceAgreement.objects.filter(signed_on__range=(period.start, period.end)),
+    ))
 
 
 def measure_floor(*, rows: int, villages: list[int], repeats: int = REPEATS) -> float:

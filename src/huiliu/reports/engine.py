@@ -1,16 +1,19 @@
 """The engine: every indicator of the catalogue for every node of the tree, in one columnar pass.
 
-Each table a figure needs is read once into Arrow (only its needed columns, narrowed to the period where it can be),
-through ADBC when the engine has the database to itself, otherwise through Django's own connection (which sees the
-rows of a transaction still open, as in the tests). DuckDB then counts every record at the code it is held at and
-rolls the counts up to every ancestor by integer division of the 12-digit code, for all levels in one query per
-source; a median is taken per node from the records of its subtree. Rates are filled from the counts of the same row.
-No Python loop ever runs over the records.
+Each read a figure needs (sources.READS) is made once into Arrow: only its needed columns, narrowed to the period, a
+move already joined to its person and its inflow form inside the database, and, when counting, without the ids that
+only name a record. It goes through ADBC when the engine has the database to itself (in parallel, the large read of
+SQLite in rowid ranges, one per core), otherwise through Django's own connection (which sees the rows of a
+transaction still open, as in the tests). DuckDB then counts every record at the code it is held at, every filter
+of a source in one pass over its Arrow tables, and rolls the counts up to every ancestor by integer division of the
+12-digit code, for all levels in one query per source; a median is taken per node from the records of its subtree.
+Rates are filled from the counts of the same row. No Python loop ever runs over the records.
 """
 
 import concurrent.futures
 import dataclasses
 import datetime
+import os
 import time
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import quote
@@ -25,7 +28,7 @@ from huiliu.exchange.models import DEFAULT_ANSWER_DAYS, AnswerPeriod, MessageTyp
 from .indicators import CATALOGUE, COUNT, MEDIAN
 from .ledgers import Value, fill_rates
 from .periods import Period
-from .sources import DATE, DEFINITIONS, INT, READS, SOURCES, STR, TS, UUID, Read
+from .sources import DATE, DEFINITIONS, INT, NAMING, READS, SOURCES, STR, TS, UUID, Read
 
 _ARROW_TYPES = {UUID: pa.string(), STR: pa.string(), INT: pa.int64(), DATE: pa.date32(), TS: pa.timestamp("us")}
 # The power of ten a node's code is divided by at each level, above the village: township, county, city, province.
@@ -57,10 +60,13 @@ class Figures:
         return complete((self.own if own else self.tree).get(code, {}))
 
 
+_BLANK_ROW: dict[str, Value] = {**dict.fromkeys(COUNTS, 0), **dict.fromkeys(MEDIANS)}
+
+
 def complete(values: dict[str, Value]) -> dict[str, Value]:
     """A row with every indicator: counts absent are zero, medians absent are None, rates from the counts."""
-    row = {code: values.get(code, 0) for code in COUNTS}
-    row.update({code: values.get(code) for code in MEDIANS})
+    row = _BLANK_ROW.copy()
+    row.update((code, value) for code, value in values.items() if code in _BLANK_ROW)
     return fill_rates(row)
 
 
@@ -95,17 +101,18 @@ def parameters(period: Period, *, now: datetime.datetime | None = None, vendor: 
 # --- Reading tables into Arrow ------------------------------------------------------------------------------
 
 
-def _select(read: Read, vendor: str, conditions: list[str]) -> str:
+def _select(read: Read, vendor: str, conditions: list[str], *, naming: bool = True) -> str:
     columns = []
-    for name, kind in read.columns:
+    for name, kind, expression in read.columns:
+        if not naming and name in NAMING:
+            continue
         if vendor == "postgresql" and kind == UUID:
-            columns.append(f'"{name}"::text AS "{name}"')
+            expression = f"({expression})::text"
         elif vendor == "postgresql" and kind == TS:
-            columns.append(f"(\"{name}\" AT TIME ZONE 'UTC') AS \"{name}\"")
-        else:
-            columns.append(f'"{name}"')
+            expression = f"({expression} AT TIME ZONE 'UTC')"
+        columns.append(f'{expression} AS "{name}"')
     where = " AND ".join(f"({c})" for c in conditions if c)
-    return f'SELECT {", ".join(columns)} FROM "{read.table}"' + (f" WHERE {where}" if where else "")
+    return f"SELECT {', '.join(columns)} FROM {read.table}" + (f" WHERE {where}" if where else "")
 
 
 def _adbc_target() -> tuple[str, str] | None:
@@ -131,30 +138,60 @@ def _adbc_target() -> tuple[str, str] | None:
     return None
 
 
-def _read_adbc(target: tuple[str, str], sql: str) -> pa.Table:
+def _connect_adbc(target: tuple[str, str]):
     kind, uri = target
     if kind == "sqlite":
         import adbc_driver_sqlite.dbapi as driver
     else:
         import adbc_driver_postgresql.dbapi as driver
-    with driver.connect(uri) as adbc, adbc.cursor() as cursor:
-        if kind == "sqlite":
+    adbc = driver.connect(uri)
+    if kind == "sqlite":
+        with adbc.cursor() as cursor:
             # Wait for a writer (or another reader's WAL recovery on opening) instead of failing at once.
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.fetchall()
-        cursor.execute(sql)
-        return cursor.fetch_arrow_table()
+    return adbc
 
 
-def _read_django(read: Read, sql: str) -> pa.Table:
+def _typed_blanks(read: Read, names: tuple[str, ...]) -> str:
+    """A first row of blanks of each column's type: ADBC's SQLite driver types a column by the first rows it sees,
+    and one that is NULL in all of them (an open move's end) would be typed as an integer and fail on a date."""
+    kinds = {name: kind for name, kind, _expression in read.columns}
+    blanks = {name: "0" if kinds[name] == INT else "''" for name in names}
+    return "SELECT " + ", ".join(f'{blank} AS "{name}"' for name, blank in blanks.items())
+
+
+def _read_adbc(target: tuple[str, str], read: Read, sql: str, names: tuple[str, ...]) -> pa.Table:
+    with _connect_adbc(target) as adbc, adbc.cursor() as cursor:
+        if target[0] != "sqlite":
+            cursor.execute(sql)
+            return cursor.fetch_arrow_table()
+        cursor.execute(f"{_typed_blanks(read, names)} UNION ALL {sql}")
+        return cursor.fetch_arrow_table().slice(1)
+
+
+def _rowid_ranges(target: tuple[str, str], read: Read, parts: int) -> list[tuple[int, int]]:
+    """The split table's rowids cut into `parts` ranges, each read by its own connection."""
+    table, _alias = read.split
+    with _connect_adbc(target) as adbc, adbc.cursor() as cursor:
+        cursor.execute(f'SELECT min(rowid), max(rowid) FROM "{table}"')
+        low, high = cursor.fetchone()
+    if low is None or parts < 2:
+        return []
+    step = (high - low) // parts + 1
+    return [(start, min(start + step - 1, high)) for start in range(low, high + 1, step)]
+
+
+def _read_django(read: Read, sql: str, names: tuple[str, ...]) -> pa.Table:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         rows = cursor.fetchall()
-    columns = list(zip(*rows)) if rows else [()] * len(read.columns)
+    kinds = {name: kind for name, kind, _expression in read.columns}
+    columns = list(zip(*rows)) if rows else [()] * len(names)
     arrays = {}
-    for (name, kind), values in zip(read.columns, columns):
+    for name, values in zip(names, columns):
         try:
-            arrays[name] = pa.array(values, type=_ARROW_TYPES[kind])
+            arrays[name] = pa.array(values, type=_ARROW_TYPES[kinds[name]])
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays[name] = pa.array([None if v is None else str(v) for v in values], type=pa.string())
     return pa.table(arrays)
@@ -163,25 +200,54 @@ def _read_django(read: Read, sql: str) -> pa.Table:
 def _conform(read: Read, table: pa.Table) -> pa.Table:
     """Give a column ADBC saw only NULLs in (or no rows at all) its declared type, so DuckDB can compare and join
     it."""
-    for index, (name, kind) in enumerate(read.columns):
+    kinds = {name: kind for name, kind, _expression in read.columns}
+    for index, name in enumerate(table.column_names):
         if not table.num_rows or pa.types.is_null(table.schema.field(index).type):
-            table = table.set_column(index, name, pa.nulls(table.num_rows, type=_ARROW_TYPES[kind]))
+            table = table.set_column(index, name, pa.nulls(table.num_rows, type=_ARROW_TYPES[kinds[name]]))
     return table
 
 
-def read_tables(names, params: dict[str, str], narrow: dict[str, str] | None = None) -> dict[str, pa.Table]:
-    """Read each named table's columns into Arrow: in parallel through ADBC when it can, else through Django."""
+def _with_naming(read: Read, table: pa.Table) -> pa.Table:
+    """A counting read's table with the naming columns it left out, all NULL, so a source's SQL reads the same."""
+    for name in NAMING:
+        if name in read.column_names() and name not in table.column_names:
+            table = table.append_column(name, pa.nulls(table.num_rows, type=pa.string()))
+    return table
+
+
+def read_tables(names, params: dict[str, str], narrow: dict[str, str] | None = None, *,
+                naming: bool = True) -> dict[str, pa.Table]:
+    """Read each named table's columns into Arrow: in parallel through ADBC when it can (a large read of SQLite
+    in rowid ranges, one per core), else through Django. Without `naming`, only what counting needs: the naming
+    columns (ids) are not read but left NULL."""
     vendor = connection.vendor
     narrow = narrow or {}
-    statements = {name: _select(READS[name], vendor, [READS[name].where.format_map(params),
-                                                      narrow.get(name, "").format_map(params)])
-                  for name in names}
+    reads = {name: READS[name] for name in names}
+    conditions = {name: [read.where, narrow.get(name, "")] for name, read in reads.items()}
+    columns = {name: read.column_names(naming=naming) for name, read in reads.items()}
     target = _adbc_target()
     if target is None:
-        return {name: _read_django(READS[name], sql) for name, sql in statements.items()}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=min(4, len(statements) or 1)) as pool:
-        futures = {name: pool.submit(_read_adbc, target, sql) for name, sql in statements.items()}
-        return {name: _conform(READS[name], future.result()) for name, future in futures.items()}
+        tables = {name: _read_django(read, _select(read, vendor, conditions[name], naming=naming).format_map(params),
+                                     columns[name]) for name, read in reads.items()}
+    else:
+        cores = os.cpu_count() or 1
+        tasks = []  # (name, sql), the split reads first
+        for name, read in sorted(reads.items(), key=lambda item: not item[1].split):
+            ranges = (_rowid_ranges(target, read, cores)
+                      if read.split and target[0] == "sqlite" and name not in narrow else [])
+            for rowids in ranges or [None]:
+                where = conditions[name] + ([f"{read.split[1]}.rowid BETWEEN {rowids[0]} AND {rowids[1]}"]
+                                            if rowids else [])
+                tasks.append((name, _select(read, vendor, where, naming=naming).format_map(params)))
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(tasks), max(2, cores)) or 1) as pool:
+            futures = [(name, pool.submit(_read_adbc, target, reads[name], sql, columns[name]))
+                       for name, sql in tasks]
+            parts: dict[str, list[pa.Table]] = {}
+            for name, future in futures:
+                parts.setdefault(name, []).append(future.result())
+        tables = {name: _conform(reads[name], pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0])
+                  for name, pieces in parts.items()}
+    return {name: table if naming else _with_naming(reads[name], table) for name, table in tables.items()}
 
 
 def _duckdb(tables: dict[str, pa.Table]) -> duckdb.DuckDBPyConnection:
@@ -245,7 +311,7 @@ def compute_all(period: Period, *, now: datetime.datetime | None = None,
         params.update(low=str(int(within[0])), high=str(int(within[1])))
         narrow = _narrowing(by_source, names)
     started = time.perf_counter()
-    tables = read_tables(names, params, narrow)
+    tables = read_tables(names, params, narrow, naming=False)
     read_seconds = time.perf_counter() - started
     con = _duckdb(tables)
     tree: dict[int, dict[str, Value]] = {}
@@ -259,25 +325,26 @@ def compute_all(period: Period, *, now: datetime.datetime | None = None,
                         else "code IS NOT NULL")
             filters = {i: DEFINITIONS[i].filter.format_map(params) for i in indicators}
             queries = []
-            # The source's rows are made once (joins, casts, ages), then every filter runs over them: filtering the
-            # source query itself would make DuckDB evaluate its expressions again for each filter.
-            con.execute(f"CREATE OR REPLACE TEMP TABLE source_rows AS SELECT * FROM ({base}) WHERE {in_range}")
+            # Every filter runs over the source query in one pass, straight from the Arrow tables: only the counts at
+            # each code are kept (materialising the source's rows first costs more than the filters repeat).
+            source_rows = f"(SELECT * FROM ({base}) WHERE {in_range})"
             if counts:
                 con.execute("CREATE OR REPLACE TEMP TABLE per_code AS SELECT code, "
                             + ", ".join(f'count(*) FILTER (WHERE {filters[i]}) AS "{i}"' for i in counts)
-                            + " FROM source_rows GROUP BY code")
+                            + f" FROM {source_rows} GROUP BY code")
                 queries.append((counts, _rollup("per_code", [f'sum("{i}")' for i in counts])))
             if medians:
                 values = [f'CASE WHEN {filters[i]} THEN ({DEFINITIONS[i].value}) END AS "{i}"' for i in medians]
                 where = " OR ".join(f"({filters[i]})" for i in medians)
                 con.execute(f"CREATE OR REPLACE TEMP TABLE median_records AS SELECT code, {', '.join(values)} "
-                            f"FROM source_rows WHERE {where}")
+                            f"FROM {source_rows} WHERE {where}")
                 queries.append((medians, _rollup("median_records", [f'median("{i}")' for i in medians])))
             for columns, sql in queries:
                 for node, is_own, *row in con.execute(sql).fetchall():
                     target = own if is_own else tree
                     target.setdefault(node, {}).update(
-                        {i: _to_value(i, raw) for i, raw in zip(columns, row)})
+                        zip(columns, row) if columns is counts else
+                        ((i, _to_value(i, raw)) for i, raw in zip(columns, row)))
     finally:
         con.close()
     # A village's subtree is its own records.

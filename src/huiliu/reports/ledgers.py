@@ -41,10 +41,11 @@ def rate_percent(numerator: int, denominator: int) -> Decimal | None:
     return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.1"), rounding="ROUND_HALF_UP")
 
 
+_RATES = tuple((i.code, i.numerator, i.denominator) for i in CATALOGUE.values() if i.kind == RATE)
+
+
 def fill_rates(values: dict[str, Value]) -> dict[str, Value]:
     """Compute every rate of a row from the row's own counts, so a total's rate is never an average of rates."""
-    for indicator in CATALOGUE.values():
-        if indicator.kind == RATE:
-            values[indicator.code] = rate_percent(values.get(indicator.numerator) or 0,
-                                                  values.get(indicator.denominator) or 0)
+    for code, numerator, denominator in _RATES:
+        values[code] = rate_percent(values.get(numerator) or 0, values.get(denominator) or 0)
     return values

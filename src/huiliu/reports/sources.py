@@ -1,8 +1,10 @@
 """Where every figure comes from, written once: the table reads, the sources built on them, and each indicator's
 definition as a (source, filter) pair.
 
-- A `Read` is one SQL read of one table of the Django database: only the columns the figures need, narrowed to the
-  period where every figure of that table lies in the period.
+- A `Read` is one SQL read of the Django database: only the columns the figures need, narrowed to the period where
+  every figure of it lies in the period (a move to the stocks on its last day, a registration form to the moves
+  that began in it). A read may join rows inside the database (a move, its person and its inflow form), so that
+  only codes, short values and dates cross into Arrow; counting leaves out the columns that only name a record.
 - A `Source` is one DuckDB query over the reads: one row per record, with the division code it is counted at
   (`code`), its record `kind`, `id` and `person_id`, and the columns the filters test.
 - A `Definition` is a source and a DuckDB boolean expression (and, for a median, the value whose median is taken).
@@ -25,9 +27,26 @@ UUID, INT, STR, DATE, TS = "uuid", "int", "str", "date", "ts"
 
 @dataclasses.dataclass(frozen=True)
 class Read:
-    table: str
-    columns: tuple[tuple[str, str], ...]  # (column, type)
+    """One SELECT of the Django database: a table (or a table and the rows it joins, inside the database, so that
+    only codes, small values and dates cross into Arrow), the columns read from it and the period narrowing."""
+
+    table: str  # the FROM clause
+    columns: tuple[tuple[str, str, str], ...]  # (name, type, SQL expression), see `column`
     where: str = ""  # the period narrowing, on the table's own columns, with {db_…} placeholders
+    # On SQLite through ADBC, the table (and its alias) whose rowid ranges are read in parallel, for a large read.
+    split: tuple[str, str] | tuple[()] = ()
+
+    def column_names(self, *, naming: bool = True) -> tuple[str, ...]:
+        return tuple(name for name, _kind, _expression in self.columns if naming or name not in NAMING)
+
+
+def column(expression: str, kind: str, name: str = "") -> tuple[str, str, str]:
+    """A column of a read: a table column (`alias.column`, named as the column) or an expression named `name`."""
+    return name or expression.rsplit(".", 1)[-1], kind, expression
+
+
+# The columns that only name a record and its person (for the records behind a figure): counting reads without them.
+NAMING = ("id", "person_id")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,81 +66,91 @@ class Definition:
 
 
 _NOTICE_TYPES = ", ".join(f"'{t}'" for t in EXPECTS_ANSWER)
+_C = column
+
+
+def _plain(table: str, *columns: tuple[str, str], where: str = "") -> Read:
+    return Read(table, tuple(_C(name, kind) for name, kind in columns), where)
+
+
+# Every move a stock on the period's last day may count (open on that day, or arrived and still open now), with its
+# person's sex, birth date and marital status, its arrival date and whether its person was served in the period.
+_OPEN_AT_END = "(m.started_on <= {db_end} AND (m.ended_on IS NULL OR m.ended_on > {db_end}))"
+_SERVED = ("CASE WHEN m.person_id IN (SELECT person_id FROM services_servicerecord WHERE service_date >= {db_start} "
+           "AND service_date <= {db_end}) THEN 1 ELSE 0 END")
 
 READS: dict[str, Read] = {
-    "person": Read("people_person", (("id", UUID), ("sex", STR), ("birth_date", DATE), ("marital_status", STR))),
-    "migration": Read("people_migration", (
-        ("id", UUID), ("person_id", UUID), ("status", STR), ("origin_jurisdiction_id", INT),
-        ("destination_jurisdiction_id", INT), ("started_on", DATE), ("ended_on", DATE))),
-    "outflow": Read("people_outflowregistration", (
-        ("id", UUID), ("migration_id", UUID), ("departure_date", DATE), ("created_at", TS))),
-    "inflow": Read("people_inflowregistration", (
-        ("id", UUID), ("migration_id", UUID), ("arrival_date", DATE), ("residence_jurisdiction_id", INT),
-        ("registration_date", DATE))),
-    "service": Read("services_servicerecord", (("person_id", UUID), ("service_date", DATE)),
-                    "service_date >= {db_start} AND service_date <= {db_end}"),
-    "birth": Read("births_birthregistration", (
-        ("id", UUID), ("jurisdiction_id", INT), ("status", STR), ("filed_at", STR), ("channel", STR),
-        ("submitted_at", TS)), "submitted_at >= {db_since} AND submitted_at < {db_until}"),
-    "certificate": Read("certificates_statuscertificate", (
-        ("id", UUID), ("person_id", UUID), ("issuing_jurisdiction_id", INT), ("issued_on", DATE)),
-        "issued_on >= {db_start} AND issued_on <= {db_end}"),
-    "proxy": Read("certificates_proxyapplication", (
-        ("id", UUID), ("person_id", UUID), ("origin_jurisdiction_id", INT), ("status", STR), ("applied_at", TS),
-        ("days_to_decision", INT)), "applied_at >= {db_since} AND applied_at < {db_until}"),
-    "message": Read("exchange_message", (
-        ("id", UUID), ("person_id", UUID), ("sender_code", INT), ("receiver_code", INT), ("created_at", TS),
-        ("deadline", TS), ("answered_at", TS)),
-        f"created_at >= {{db_since}} AND created_at < {{db_until}} AND message_type IN ({_NOTICE_TYPES})"),
-    "grievance": Read("grievances_grievance", (
-        ("id", UUID), ("person_id", UUID), ("owner_id", INT), ("status", STR), ("filed_at", TS), ("deadline", DATE),
-        ("closed_on", DATE)), "filed_at >= {db_since} AND filed_at < {db_until}"),
-    "agreement": Read("community_serviceagreement", (
-        ("id", UUID), ("person_id", UUID), ("office_id", INT), ("signed_on", DATE)),
-        "signed_on >= {db_start} AND signed_on <= {db_end}"),
+    "move": Read(
+        "people_migration m JOIN people_person p ON p.id = m.person_id "
+        "LEFT JOIN people_inflowregistration i ON i.migration_id = m.id",
+        (_C("m.id", UUID), _C("m.person_id", UUID), _C("m.status", STR), _C("m.origin_jurisdiction_id", INT),
+         _C("m.destination_jurisdiction_id", INT), _C("m.started_on", DATE), _C("m.ended_on", DATE),
+         _C("p.sex", STR), _C("p.birth_date", DATE), _C("p.marital_status", STR), _C("i.arrival_date", DATE),
+         _C(_SERVED, INT, "served")),
+        f"{_OPEN_AT_END} OR m.status = 'arrived'", split=("people_migration", "m")),
+    # The registration forms of the moves that began in the period (every figure of them lies in it).
+    "outflow": Read(
+        "people_outflowregistration o JOIN people_migration m ON m.id = o.migration_id",
+        (_C("o.id", UUID), _C("m.person_id", UUID), _C("m.origin_jurisdiction_id", INT),
+         _C("o.departure_date", DATE), _C("o.created_at", TS)),
+        "o.departure_date >= {db_start} AND o.departure_date <= {db_end}"),
+    "inflow": Read(
+        "people_inflowregistration i",  # its person looked up only when named, not when counting
+        (_C("i.id", UUID), _C("(SELECT person_id FROM people_migration WHERE id = i.migration_id)", UUID, "person_id"),
+         _C("i.residence_jurisdiction_id", INT),
+         _C("i.arrival_date", DATE), _C("i.registration_date", DATE)),
+        "i.arrival_date >= {db_start} AND i.arrival_date <= {db_end}"),
+    "birth": _plain("births_birthregistration", ("id", UUID), ("jurisdiction_id", INT), ("status", STR),
+                    ("filed_at", STR), ("channel", STR), ("submitted_at", TS),
+                    where="submitted_at >= {db_since} AND submitted_at < {db_until}"),
+    "certificate": _plain("certificates_statuscertificate", ("id", UUID), ("person_id", UUID),
+                          ("issuing_jurisdiction_id", INT), ("issued_on", DATE),
+                          where="issued_on >= {db_start} AND issued_on <= {db_end}"),
+    "proxy": _plain("certificates_proxyapplication", ("id", UUID), ("person_id", UUID), ("origin_jurisdiction_id", INT),
+                    ("status", STR), ("applied_at", TS), ("days_to_decision", INT),
+                    where="applied_at >= {db_since} AND applied_at < {db_until}"),
+    # Counting, the index exchange_msg_period holds every column read: the table itself is not visited.
+    "message": _plain("exchange_message", ("id", UUID), ("person_id", UUID), ("sender_code", INT),
+                      ("receiver_code", INT), ("created_at", TS), ("deadline", TS), ("answered_at", TS),
+                      where=f"message_type IN ({_NOTICE_TYPES}) AND created_at >= {{db_since}} "
+                            "AND created_at < {db_until}"),
+    "grievance": _plain("grievances_grievance", ("id", UUID), ("person_id", UUID), ("owner_id", INT), ("status", STR),
+                        ("filed_at", TS), ("deadline", DATE), ("closed_on", DATE),
+                        where="filed_at >= {db_since} AND filed_at < {db_until}"),
+    "agreement": _plain("community_serviceagreement", ("id", UUID), ("person_id", UUID), ("office_id", INT),
+                        ("signed_on", DATE), where="signed_on >= {db_start} AND signed_on <= {db_end}"),
 }
 
 # Age in whole years on the period's last day.
-_AGE = ("year(DATE '{end}') - year(CAST(p.birth_date AS DATE)) - CASE WHEN strftime(CAST(p.birth_date AS DATE), "
-        "'%m%d') > strftime(DATE '{end}', '%m%d') THEN 1 ELSE 0 END")
-_MOVE_COLUMNS = f"""m.person_id, m.status, CAST(m.started_on AS DATE) AS started_on,
-    CAST(m.ended_on AS DATE) AS ended_on, p.sex, p.marital_status, {_AGE} AS age"""
-_PERSONS_OF_MOVES_AT = "id IN (SELECT person_id FROM people_migration WHERE {column} BETWEEN {{low}} AND {{high}})"
+_AGE = ("year(DATE '{end}') - year(CAST(m.birth_date AS DATE)) - CASE WHEN month(CAST(m.birth_date AS DATE)) * 100 "
+        "+ day(CAST(m.birth_date AS DATE)) > month(DATE '{end}') * 100 + day(DATE '{end}') THEN 1 ELSE 0 END")
+_MOVE_COLUMNS = f"""m.id, m.person_id, m.status, CAST(m.started_on AS DATE) AS started_on,
+    CAST(m.ended_on AS DATE) AS ended_on, m.sex, m.marital_status, {_AGE} AS age"""
 
 SOURCES: dict[str, Source] = {
     # Every move, at its origin: the stock away on the last day.
-    "away": Source("migration", ("migration", "person"), f"""
-        SELECT m.origin_jurisdiction_id AS code, m.id, {_MOVE_COLUMNS}
-        FROM migration m JOIN person p ON p.id = m.person_id""",
-        narrow={"migration": "origin_jurisdiction_id BETWEEN {low} AND {high}",
-                "person": _PERSONS_OF_MOVES_AT.format(column="origin_jurisdiction_id")}),
+    "away": Source("migration", ("move",), f"""
+        SELECT m.origin_jurisdiction_id AS code, {_MOVE_COLUMNS}
+        FROM move m""", narrow={"move": "m.origin_jurisdiction_id BETWEEN {low} AND {high}"}),
     # Every move with a destination, there: the stock present, the registered arrivals and whether they were served.
-    "present": Source("migration", ("migration", "person", "inflow", "service"), f"""
-        SELECT m.destination_jurisdiction_id AS code, m.id, {_MOVE_COLUMNS},
-            CAST(i.arrival_date AS DATE) AS arrived_on,
-            m.person_id IN (SELECT person_id FROM service) AS served
-        FROM migration m JOIN person p ON p.id = m.person_id LEFT JOIN inflow i ON i.migration_id = m.id
+    "present": Source("migration", ("move",), f"""
+        SELECT m.destination_jurisdiction_id AS code, {_MOVE_COLUMNS},
+            CAST(m.arrival_date AS DATE) AS arrived_on, m.served = 1 AS served
+        FROM move m
         WHERE m.destination_jurisdiction_id IS NOT NULL""",
-        narrow={"migration": "destination_jurisdiction_id BETWEEN {low} AND {high}",
-                "person": _PERSONS_OF_MOVES_AT.format(column="destination_jurisdiction_id"),
-                "inflow": "migration_id IN (SELECT id FROM people_migration WHERE destination_jurisdiction_id "
-                          "BETWEEN {low} AND {high})"}),
+        narrow={"move": "m.destination_jurisdiction_id BETWEEN {low} AND {high}"}),
     # The two registration forms: an outflow form at the origin of its move, an inflow form at the residence.
-    "registration": Source("", ("outflow", "inflow", "migration"), """
-        SELECT 'outflow' AS kind, m.origin_jurisdiction_id AS code, o.id, m.person_id,
+    "registration": Source("", ("outflow", "inflow"), """
+        SELECT 'outflow' AS kind, o.origin_jurisdiction_id AS code, o.id, o.person_id,
             CAST(o.departure_date AS DATE) AS moved_on,
             CAST(CAST(o.created_at AS TIMESTAMP) + INTERVAL ({offset}) SECOND AS DATE) AS entered_on
-        FROM outflow o JOIN migration m ON m.id = o.migration_id
+        FROM outflow o
         UNION ALL
-        SELECT 'inflow' AS kind, i.residence_jurisdiction_id AS code, i.id, m.person_id,
+        SELECT 'inflow' AS kind, i.residence_jurisdiction_id AS code, i.id, i.person_id,
             CAST(i.arrival_date AS DATE) AS moved_on, CAST(i.registration_date AS DATE) AS entered_on
-        FROM inflow i JOIN migration m ON m.id = i.migration_id""",
-        narrow={"outflow": "migration_id IN (SELECT id FROM people_migration WHERE origin_jurisdiction_id "
-                           "BETWEEN {low} AND {high})",
-                "inflow": "residence_jurisdiction_id BETWEEN {low} AND {high}",
-                "migration": "id IN (SELECT migration_id FROM people_inflowregistration WHERE "
-                              "residence_jurisdiction_id BETWEEN {low} AND {high}) OR origin_jurisdiction_id "
-                              "BETWEEN {low} AND {high}"}),
+        FROM inflow i""",
+        narrow={"outflow": "m.origin_jurisdiction_id BETWEEN {low} AND {high}",
+                "inflow": "i.residence_jurisdiction_id BETWEEN {low} AND {high}"}),
     "birth": Source("birth_registration", ("birth",), """
         SELECT jurisdiction_id AS code, id, NULL AS person_id, status, filed_at, channel,
             CAST(submitted_at AS TIMESTAMP) AS submitted_at
