@@ -18,6 +18,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
 
 from django.db import connection, transaction
@@ -379,6 +380,17 @@ def _refusal(problems: list, index: int, failure: Exception, fallback: str) -> N
         problems.append((index, fallback, str(failure)))
 
 
+def _written(problems: list, index: int, fallback: str, write) -> bool:
+    """Run one row's action in a savepoint; a refusal becomes the row's problem and leaves nothing of the row."""
+    try:
+        with transaction.atomic():
+            write()
+    except (ValidationFailed, PermissionDenied) as failure:
+        _refusal(problems, index, failure, fallback)
+        return False
+    return True
+
+
 def _persons_by_number(table: Table, columns: dict[str, str], problems: list, today) -> tuple[list[str], dict]:
     numbers, _births = check_id_numbers(_stripped(table.column(columns.get("id_number")), table.row_count), today, problems)
     _duplicates(numbers, table.lines, problems)
@@ -435,16 +447,12 @@ def run_outflows(table: Table, columns: dict[str, str], *, user, progress=None) 
         if (person.pk, departure) in recorded:
             checked.unchanged += 1
             continue
-        try:
-            with transaction.atomic():
-                people_actions.register_outflow(
-                    acting_user=user, person=person, departure_date=departure, reason=reason,
-                    destination_code=destination, destination_address=cells.get("destination_address", ""),
-                    employer=cells.get("employer", ""), work_background=cells.get("work_background", ""),
-                    contact_phone=cells.get("contact_phone", ""), village_contact=cells.get("village_contact", ""),
-                )
-        except (ValidationFailed, PermissionDenied) as failure:
-            _refusal(problems, index, failure, "id_number")
+        if not _written(problems, index, "id_number", partial(people_actions.register_outflow,
+                acting_user=user, person=person, departure_date=departure, reason=reason,
+                destination_code=destination, destination_address=cells.get("destination_address", ""),
+                employer=cells.get("employer", ""), work_background=cells.get("work_background", ""),
+                contact_phone=cells.get("contact_phone", ""), village_contact=cells.get("village_contact", ""),
+            )):
             continue
         persons[numbers[index]] = Person.objects.get(pk=person.pk)
         checked.valid += 1
@@ -486,17 +494,13 @@ def run_inflows(table: Table, columns: dict[str, str], *, user, progress=None) -
         if (numbers[index], residence, arrival) in recorded:
             checked.unchanged += 1
             continue
-        try:
-            with transaction.atomic():
-                people_actions.register_inflow(
-                    acting_user=user, id_number=numbers[index], name=cells.get("name", ""), arrival_date=arrival,
-                    residence_code=residence, address=cells.get("address", ""), residence_type=residence_type,
-                    landlord_or_employer=cells.get("landlord_or_employer", ""), household_code=household,
-                    household_address=cells.get("household_address", ""), sex=sex, birth_date=birth_date,
-                    phone=cells.get("phone", ""), marital_status=marital,
-                )
-        except (ValidationFailed, PermissionDenied) as failure:
-            _refusal(problems, index, failure, "residence_code")
+        if not _written(problems, index, "residence_code", partial(people_actions.register_inflow,
+                acting_user=user, id_number=numbers[index], name=cells.get("name", ""), arrival_date=arrival,
+                residence_code=residence, address=cells.get("address", ""), residence_type=residence_type,
+                landlord_or_employer=cells.get("landlord_or_employer", ""), household_code=household,
+                household_address=cells.get("household_address", ""), sex=sex, birth_date=birth_date,
+                phone=cells.get("phone", ""), marital_status=marital,
+            )):
             continue
         recorded.add((numbers[index], residence, arrival))
         checked.valid += 1
@@ -632,15 +636,11 @@ def run_service_records(table: Table, columns: dict[str, str], *, user, progress
         if (person.pk, service_type, service_date, provider) in recorded:
             checked.unchanged += 1
             continue
-        try:
-            with transaction.atomic():
-                services_actions.record_service(
-                    acting_user=user, person=person, service_type=service_type, service_date=service_date,
-                    provider=provider, outcome=cells.get("outcome", ""),
-                    method_chosen=cells.get("method_chosen", ""), **consent,
-                )
-        except (ValidationFailed, PermissionDenied) as failure:
-            _refusal(problems, index, failure, "id_number")
+        if not _written(problems, index, "id_number", partial(services_actions.record_service,
+                acting_user=user, person=person, service_type=service_type, service_date=service_date,
+                provider=provider, outcome=cells.get("outcome", ""),
+                method_chosen=cells.get("method_chosen", ""), **consent,
+            )):
             continue
         checked.valid += 1
     return checked
