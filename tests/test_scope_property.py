@@ -3,8 +3,8 @@
 Each example builds a random small division tree, registers random persons through the real actions
 (at home, away, arrived somewhere, arrived and moved on, closed) and random users with random role
 assignments (several roles, none, or a deactivated account), then checks for every user that
-`list_persons`, `access_person`, `count_jurisdiction_figures` and the exchange's inbox, outbox and
-`access_message` return every in-scope record and nothing else. The expected answer is worked out
+`list_persons`, `access_person`, `count_jurisdiction_figures`, the exchange's inbox, outbox and
+`access_message`, and the statistical ledger of every node return every in-scope record and nothing else. The expected answer is worked out
 here from the 12-digit codes as text prefixes, not with the code under test.
 """
 
@@ -25,6 +25,8 @@ from huiliu.jurisdictions import codes
 from huiliu.jurisdictions.actions import load_divisions
 from huiliu.people import actions, queries
 from huiliu.people.models import InflowRegistration, Migration, Person
+from huiliu.reports import queries as report_queries
+from huiliu.reports.periods import period_containing
 from tests import factories as f
 
 TODAY = datetime.date.today()
@@ -139,7 +141,7 @@ def make_users(nodes, plans):
     return users
 
 
-def check_user(user, assignments):
+def check_user(user, assignments, nodes):
     def seen(code):
         return any(under(a, code) for a in assignments)
 
@@ -199,6 +201,20 @@ def check_user(user, assignments):
             opened = False
         assert opened == (seen(message.sender_code) or seen(message.receiver_code))
 
+    # The ledger: a node outside the scope is not found; a node inside counts its subtree's moves, all of them.
+    month = period_containing(TODAY, "month")
+    for node in nodes:
+        try:
+            ledger = report_queries.compute_ledger(user=user, code=node, period=month)
+        except NotFound:
+            assert not seen(node)
+            continue
+        assert seen(node)
+        if node in assignments:
+            assert ledger.total.values["away"] == sum(under(node, m.origin_jurisdiction_id) for m in open_moves)
+            assert ledger.total.values["present"] == sum(
+                m.status == "arrived" and under(node, m.destination_jurisdiction_id) for m in open_moves)
+
 
 @pytest.mark.django_db
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -212,5 +228,5 @@ def test_every_query_returns_exactly_the_callers_subtree(settings, villages, per
             f.add_role(registrar, Role.PROVINCE_OFFICER, province)
         register_persons(registrar, villages, person_plans)
         for user, assignments in make_users(nodes, user_plans):
-            check_user(user, assignments)
+            check_user(user, assignments, nodes)
         transaction.set_rollback(True)  # the next example starts from an empty database
