@@ -3,6 +3,7 @@ whose counts agree with what each app counts for itself."""
 
 import datetime
 import sqlite3
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -267,10 +268,34 @@ def test_a_column_null_in_every_first_row_is_read_through_adbc_with_its_type(tmp
     database.close()
     read = Read("t", (column("code", INT), column("ended_on", DATE)))
 
-    table = engine._read_adbc(("sqlite", str(path)), read, engine._select(read, "sqlite", []), ("code", "ended_on"))
+    table = engine._read_adbc(("sqlite", str(path)), read, engine._select(read, "sqlite", []),
+                              ("code", "ended_on")).result()
 
     assert table.num_rows == 3001 and table.column("code").to_pylist()[0] == 0
     assert table.column("ended_on").to_pylist()[-1] == "2026-03-31"
+
+
+def test_reading_through_adbc_leaves_this_processs_own_connection_to_the_file_whole(tmp_path):
+    # ADBC carries its own copy of SQLite: opened in this process, its closing dropped our connection's locks and
+    # deleted the write-ahead log under it (the next write failed with "disk I/O error", committed rows were lost).
+    path = tmp_path / "shared.sqlite3"
+    ours = sqlite3.connect(path)
+    ours.execute("PRAGMA journal_mode=WAL")
+    ours.execute("CREATE TABLE t (code bigint, ended_on date)")
+    ours.executemany("INSERT INTO t VALUES (?, NULL)", [(n,) for n in range(100)])
+    ours.commit()
+    read = Read("t", (column("code", INT), column("ended_on", DATE)))
+
+    table = engine._read_adbc(("sqlite", str(path)), read, engine._select(read, "sqlite", []),
+                              ("code", "ended_on")).result()
+    ours.execute("INSERT INTO t VALUES (100, NULL)")
+    ours.commit()
+
+    assert table.num_rows == 100 and Path(f"{path}-wal").exists()
+    other = sqlite3.connect(path)
+    assert other.execute("SELECT count(*) FROM t").fetchone() == (101,)
+    other.close()
+    ours.close()
 
 
 def test_reading_through_adbc_gives_the_figures_and_records_reading_through_django_gives(db, tmp_path):

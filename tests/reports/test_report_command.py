@@ -167,6 +167,7 @@ def test_bad_input_is_refused_in_chinese_naming_the_field_and_writes_nothing(dem
                                                                               message):
     user = demo_user("origin-province")
     target = tmp_path / "ledger.xlsx"
+    stored = list(StoredPeriod.objects.values_list("pk", "computed_at"))  # the demo's assessment stored its quarters
 
     with pytest.raises(CommandError) as refused:
         report("--period", period, "--jurisdiction", jurisdiction or str(user.office_code), "--format", "xlsx",
@@ -174,7 +175,7 @@ def test_bad_input_is_refused_in_chinese_naming_the_field_and_writes_nothing(dem
 
     assert str(refused.value).startswith(message)
     assert not target.exists() and list(tmp_path.iterdir()) == []
-    assert not StoredPeriod.objects.exists()
+    assert list(StoredPeriod.objects.values_list("pk", "computed_at")) == stored
     assert not AuditEvent.objects.filter(event="export").exists()
 
 

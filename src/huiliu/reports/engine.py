@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from huiliu.exchange.models import DEFAULT_ANSWER_DAYS, AnswerPeriod, MessageType
 
+from . import sqlite_reads
 from .indicators import CATALOGUE, COUNT, MEDIAN
 from .ledgers import Value, fill_rates
 from .periods import Period
@@ -33,7 +34,6 @@ from .sources import DATE, DEFINITIONS, INT, NAMING, READS, SOURCES, STR, TS, UU
 _ARROW_TYPES = {UUID: pa.string(), STR: pa.string(), INT: pa.int64(), DATE: pa.date32(), TS: pa.timestamp("us")}
 # The power of ten a node's code is divided by at each level, above the village: township, county, city, province.
 _LEVEL_STEPS = (3, 6, 8, 10)
-BUSY_TIMEOUT_MS = 20_000  # as Django's own SQLite connections wait (settings: timeout 20)
 _NATURAL_STEP = """CREATE MACRO natural_step(x) AS CASE WHEN x % 10000000000 = 0 THEN 10 WHEN x % 100000000 = 0 THEN 8
     WHEN x % 1000000 = 0 THEN 6 WHEN x % 1000 = 0 THEN 3 ELSE 0 END"""
 COUNTS = tuple(code for code, i in CATALOGUE.items() if i.kind == COUNT)
@@ -139,18 +139,10 @@ def _adbc_target() -> tuple[str, str] | None:
 
 
 def _connect_adbc(target: tuple[str, str]):
-    kind, uri = target
-    if kind == "sqlite":
-        import adbc_driver_sqlite.dbapi as driver
-    else:
-        import adbc_driver_postgresql.dbapi as driver
-    adbc = driver.connect(uri)
-    if kind == "sqlite":
-        with adbc.cursor() as cursor:
-            # Wait for a writer (or another reader's WAL recovery on opening) instead of failing at once.
-            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.fetchall()
-    return adbc
+    """A PostgreSQL connection through ADBC (SQLite is read only in worker processes: see sqlite_reads)."""
+    import adbc_driver_postgresql.dbapi as driver
+
+    return driver.connect(target[1])
 
 
 def _typed_blanks(read: Read, names: tuple[str, ...]) -> str:
@@ -161,21 +153,35 @@ def _typed_blanks(read: Read, names: tuple[str, ...]) -> str:
     return "SELECT " + ", ".join(f'{blank} AS "{name}"' for name, blank in blanks.items())
 
 
-def _read_adbc(target: tuple[str, str], read: Read, sql: str, names: tuple[str, ...]) -> pa.Table:
+def _read_adbc(target: tuple[str, str], read: Read, sql: str, names: tuple[str, ...]):
+    """Start one read: a future of its Arrow table (SQLite in a worker process, PostgreSQL in a thread here)."""
+    if target[0] == "sqlite":
+        blanks_first = f"{_typed_blanks(read, names)} UNION ALL {sql}"
+        return sqlite_reads.pool().submit(sqlite_reads.read_table, target[1], blanks_first, skip=1)
+    return _threads().submit(_read_postgresql, target, sql)
+
+
+def _read_postgresql(target: tuple[str, str], sql: str) -> pa.Table:
     with _connect_adbc(target) as adbc, adbc.cursor() as cursor:
-        if target[0] != "sqlite":
-            cursor.execute(sql)
-            return cursor.fetch_arrow_table()
-        cursor.execute(f"{_typed_blanks(read, names)} UNION ALL {sql}")
-        return cursor.fetch_arrow_table().slice(1)
+        cursor.execute(sql)
+        return cursor.fetch_arrow_table()
+
+
+_thread_pool: concurrent.futures.ThreadPoolExecutor | None = None
+
+
+def _threads() -> concurrent.futures.ThreadPoolExecutor:
+    global _thread_pool
+    if _thread_pool is None:
+        _thread_pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1))
+    return _thread_pool
 
 
 def _rowid_ranges(target: tuple[str, str], read: Read, parts: int) -> list[tuple[int, int]]:
     """The split table's rowids cut into `parts` ranges, each read by its own connection."""
     table, _alias = read.split
-    with _connect_adbc(target) as adbc, adbc.cursor() as cursor:
-        cursor.execute(f'SELECT min(rowid), max(rowid) FROM "{table}"')
-        low, high = cursor.fetchone()
+    low, high = sqlite_reads.pool().submit(
+        sqlite_reads.fetch_one, target[1], f'SELECT min(rowid), max(rowid) FROM "{table}"').result()
     if low is None or parts < 2:
         return []
     step = (high - low) // parts + 1
@@ -239,12 +245,10 @@ def read_tables(names, params: dict[str, str], narrow: dict[str, str] | None = N
                 where = conditions[name] + ([f"{read.split[1]}.rowid BETWEEN {rowids[0]} AND {rowids[1]}"]
                                             if rowids else [])
                 tasks.append((name, _select(read, vendor, where, naming=naming).format_map(params)))
-        with concurrent.futures.ThreadPoolExecutor(max_workers=min(len(tasks), max(2, cores)) or 1) as pool:
-            futures = [(name, pool.submit(_read_adbc, target, reads[name], sql, columns[name]))
-                       for name, sql in tasks]
-            parts: dict[str, list[pa.Table]] = {}
-            for name, future in futures:
-                parts.setdefault(name, []).append(future.result())
+        futures = [(name, _read_adbc(target, reads[name], sql, columns[name])) for name, sql in tasks]
+        parts: dict[str, list[pa.Table]] = {}
+        for name, future in futures:
+            parts.setdefault(name, []).append(future.result())
         tables = {name: _conform(reads[name], pa.concat_tables(pieces) if len(pieces) > 1 else pieces[0])
                   for name, pieces in parts.items()}
     return {name: table if naming else _with_naming(reads[name], table) for name, table in tables.items()}
