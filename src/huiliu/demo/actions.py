@@ -21,6 +21,7 @@ from huiliu.jurisdictions.queries import full_names
 from huiliu.people.models import Person
 
 from . import bulk, pipeline
+from .assessments import build_demo_assessments
 from .community import build_demo_community
 from .documents import issue_demo_documents
 from .fund import build_demo_fund
@@ -157,7 +158,8 @@ def load_demo(*, acting_user=None, persons: int, seed: int, if_empty: bool = Fal
     clock = time.perf_counter()
     counts.update(issue_demo_documents(today=today))
     counts.update(build_demo_fund(today=today))
-    for build in (build_demo_services, build_demo_left_behind, build_demo_community, build_demo_grievances):
+    for build in (build_demo_services, build_demo_left_behind, build_demo_community, build_demo_grievances,
+                  build_demo_assessments):
         counts.update(build(today=today))
     seconds["documents"] = time.perf_counter() - clock
     seconds["total"] = time.perf_counter() - started
