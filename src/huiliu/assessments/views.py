@@ -12,7 +12,7 @@ from huiliu.accounts.scope import role_ranges
 from huiliu.core.errors import DomainError, NotFound
 from huiliu.core.forms import submit
 from huiliu.core.models import is_uuid
-from huiliu.core.views import found_or_404
+from huiliu.core.views import found_or_404, refusal_text
 from huiliu.reports.indicators import CATALOGUE
 from huiliu.reports.periods import parse_period
 
@@ -30,11 +30,6 @@ def _scored_or_404(scheme, period):
         return queries.access_scored_period(scheme, period)
     except NotFound:
         raise Http404 from None
-
-
-def _refusal_text(refusal: DomainError) -> str:
-    errors = getattr(refusal, "errors", None)
-    return " ".join(m for messages_ in errors.values() for m in messages_) if errors else str(refusal)
 
 
 def _assessing_office(user) -> int | None:
@@ -107,7 +102,7 @@ def score(request, scheme_id):
     try:
         scored = actions.score_period(acting_user=request.user, scheme=scheme, period=period)
     except DomainError as refusal:
-        messages.error(request, _refusal_text(refusal))
+        messages.error(request, refusal_text(refusal))
         return redirect("assessments:scheme_detail", scheme_id=scheme.pk)
     messages.success(request, _("Period %(period)s scored.") % {"period": scored.period})
     return redirect("assessments:period_results", scheme_id=scheme.pk, period=scored.period)
@@ -169,7 +164,7 @@ def bulletin_publish(request, scheme_id, period):
         actions.publish_bulletin(acting_user=request.user, scheme=scheme, period=scored.period,
                                  remarks=form.cleaned_data.get("remarks", ""))
     except DomainError as refusal:
-        messages.error(request, _refusal_text(refusal))
+        messages.error(request, refusal_text(refusal))
     else:
         messages.success(request, _("Bulletin published."))
     return redirect("assessments:bulletin", scheme_id=scheme.pk, period=scored.period)
@@ -189,7 +184,7 @@ def bulletin_pdf(request, scheme_id, period):
                               published_on=timezone.localdate(published.published_at) if published else None,
                               draft=published is None)
     except DomainError as refusal:  # a character the font lacks: no paper that misspells a name
-        messages.error(request, _refusal_text(refusal))
+        messages.error(request, refusal_text(refusal))
         return redirect("assessments:bulletin", scheme_id=scheme.pk, period=label)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="bulletin-{label}.pdf"'

@@ -20,7 +20,7 @@ from huiliu.core.ratelimit import (
     count_failed_guess,
     guesses_exhausted,
 )
-from huiliu.core.views import found_or_404, refused_past_rate
+from huiliu.core.views import found_or_404, refusal_text, refused_past_rate
 from huiliu.jurisdictions.queries import full_names
 
 from . import actions, queries
@@ -154,7 +154,7 @@ def confirm(request, registration_id):
     try:
         registration = actions.confirm_birth_registration(acting_user=request.user, registration=registration)
     except DomainError as refusal:
-        messages.error(request, _refusal_text(refusal))
+        messages.error(request, refusal_text(refusal))
     else:
         messages.success(request, _("Confirmed. Voucher number %(number)s.") % {"number": registration.voucher_number})
     return redirect("births:detail", registration_id=registration.pk)
@@ -180,14 +180,9 @@ def voucher(request, registration_id):
     except NotFound:
         raise Http404 from None
     except DomainError as refusal:  # a character the font lacks: no paper that misspells a name
-        messages.error(request, _refusal_text(refusal))
+        messages.error(request, refusal_text(refusal))
         return redirect("births:detail", registration_id=registration_id)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="voucher-{registration.voucher_number}.pdf"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _refusal_text(refusal: DomainError) -> str:
-    errors = getattr(refusal, "errors", None)
-    return " ".join(m for messages_ in errors.values() for m in messages_) if errors else str(refusal)

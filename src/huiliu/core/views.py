@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
-from .errors import NotFound
+from .errors import DomainError, NotFound
 from .ratelimit import allow_public_request
 
 
@@ -14,6 +14,12 @@ def found_or_404(access, user, row_id, **options):
         return access(user, row_id, **options)
     except NotFound:
         raise Http404 from None
+
+
+def refusal_text(refusal: DomainError, separator: str = " ") -> str:
+    """A refusal as one line for a page's message: every field's messages, or the refusal's own text."""
+    errors = getattr(refusal, "errors", None)
+    return separator.join(m for messages in errors.values() for m in messages) if errors else str(refusal)
 
 
 def not_found(request, exception=None):

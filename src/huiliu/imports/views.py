@@ -20,7 +20,7 @@ from huiliu.accounts.scope import jurisdiction_ranges
 from huiliu.core.errors import PermissionDenied, ValidationFailed
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number
-from huiliu.core.views import found_or_404
+from huiliu.core.views import found_or_404, refusal_text
 from huiliu.jurisdictions.queries import full_names
 
 from . import actions, queries
@@ -44,9 +44,7 @@ def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
 
 
 def _refusal_text(failure) -> str:
-    if isinstance(failure, ValidationFailed):
-        return "；".join(message for messages_ in failure.errors.values() for message in messages_)
-    return str(failure)
+    return refusal_text(failure, "；")
 
 
 @login_required

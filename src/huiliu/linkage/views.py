@@ -11,7 +11,7 @@ from huiliu.accounts.scope import in_scope
 from huiliu.core.errors import DomainError
 from huiliu.core.forms import submit
 from huiliu.core.identity import mask_id_number, mask_name
-from huiliu.core.views import found_or_404
+from huiliu.core.views import found_or_404, refusal_text
 from huiliu.people.models import MaritalStatus
 
 from . import actions, queries
@@ -19,11 +19,6 @@ from .forms import CloseFollowUpForm, CloseVerificationForm
 from .models import ConflictSubject, TaskStatus
 
 PAGE_SIZE = 25
-
-
-def _refusal_text(refusal: DomainError) -> str:
-    errors = getattr(refusal, "errors", None)
-    return " ".join(m for messages_ in errors.values() for m in messages_) if errors else str(refusal)
 
 
 def _status(request) -> str:
@@ -60,7 +55,7 @@ def _decide(request, candidate_id, run, done: str):
     try:
         run(acting_user=request.user, candidate=candidate)
     except DomainError as refusal:
-        messages.error(request, _refusal_text(refusal))
+        messages.error(request, refusal_text(refusal))
         return redirect("linkage:candidate", candidate_id=candidate.pk)
     messages.success(request, done)
     return redirect("linkage:candidates")
