@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from huiliu.accounts.scope import jurisdiction_ranges, scope_filter
-from huiliu.audit.actions import record_event
+from huiliu.audit.actions import fetch_or_deny, record_event
 from huiliu.audit.models import AuditEvent
 from huiliu.core.errors import NotFound, ValidationFailed
 from huiliu.core.models import is_uuid
@@ -37,15 +37,8 @@ def list_schemes(*, user) -> QuerySet[AssessmentScheme]:
 
 def access_scheme(user, scheme_id) -> AssessmentScheme:
     """Fetch one scheme the user may see; out of scope answers exactly as missing, and the refusal is audited."""
-    scheme = None
-    if is_uuid(scheme_id):
-        scheme = (AssessmentScheme.objects.filter(scope_filter(user, "owner_id")).select_related("owner")
-                  .filter(pk=scheme_id).first())
-    if scheme is None:
-        record_event(actor=user, event="view", object_type=OBJECT_TYPE, object_id=str(scheme_id)[:64],
-                     outcome=AuditEvent.Outcome.DENIED)
-        raise NotFound(scheme_id)
-    return scheme
+    schemes = AssessmentScheme.objects.filter(scope_filter(user, "owner_id")).select_related("owner")
+    return fetch_or_deny(user, schemes, scheme_id, object_type=OBJECT_TYPE)
 
 
 def _offices_above(user) -> set[int]:
