@@ -123,25 +123,25 @@ def period_results(request, scheme_id, period):
     })
 
 
-def _sees_scheme(user, scheme_id) -> bool:
-    return is_uuid(scheme_id) and queries.list_schemes(user=user).filter(pk=scheme_id).exists()
+def _scheme_seen(user, scheme_id):
+    """The scheme when the user sees it (its office's subtree), else None: they may still read its bulletins."""
+    return queries.list_schemes(user=user).filter(pk=scheme_id).first() if is_uuid(scheme_id) else None
 
 
 def _bulletin_from_above(request, scheme_id, period):
     """The published bulletin as the assessed units read it, or 404 alike for anything they may not read."""
-    found = found_or_404(queries.access_bulletin_from_above, request.user, scheme_id, period=period)
-    return found, found.scheme
+    return found_or_404(queries.access_bulletin_from_above, request.user, scheme_id, period=period)
 
 
 @login_required
 def bulletin(request, scheme_id, period):
-    if not _sees_scheme(request.user, scheme_id):
-        published, scheme = _bulletin_from_above(request, scheme_id, period)
+    scheme = _scheme_seen(request.user, scheme_id)
+    if scheme is None:
+        published = _bulletin_from_above(request, scheme_id, period)
         return render(request, "assessments/bulletin.html", {
-            "scheme": scheme, "summary": published.summary, "published": published, "from_above": True,
+            "scheme": published.scheme, "summary": published.summary, "published": published, "from_above": True,
             "title": queries.title_of(published.summary), "period": published.period,
         })
-    scheme = _scheme_or_404(request, scheme_id)
     scored = _scored_or_404(scheme, period)
     summary, published = queries.read_bulletin(scheme=scheme, period=scored.period)
     return render(request, "assessments/bulletin.html", {
@@ -172,11 +172,11 @@ def bulletin_publish(request, scheme_id, period):
 
 @login_required
 def bulletin_pdf(request, scheme_id, period):
-    if not _sees_scheme(request.user, scheme_id):
-        published, scheme = _bulletin_from_above(request, scheme_id, period)
-        summary, label = published.summary, published.period
+    scheme = _scheme_seen(request.user, scheme_id)
+    if scheme is None:
+        published = _bulletin_from_above(request, scheme_id, period)
+        scheme, summary, label = published.scheme, published.summary, published.period
     else:
-        scheme = _scheme_or_404(request, scheme_id)
         label = _scored_or_404(scheme, period).period
         summary, published = queries.read_bulletin(scheme=scheme, period=label)
     try:
