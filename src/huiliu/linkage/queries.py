@@ -146,12 +146,16 @@ def compare_candidate(user, candidate: LinkCandidate) -> Comparison:
 # --- Tasks --------------------------------------------------------------------------------------------------
 
 
+def _listed_tasks(user, model, object_type: str, status: str) -> QuerySet:
+    """The tasks of the offices in the user's scope, of one status (any other value: all); the listing audited."""
+    record_event(actor=user, event="list", object_type=object_type, detail={"status": status})
+    tasks = model.objects.filter(scope_filter(user, "jurisdiction_id"))
+    return tasks.filter(status=status) if status in TaskStatus.values else tasks
+
+
 def list_verification_tasks(*, user, status: str = TaskStatus.OPEN) -> QuerySet[VerificationTask]:
     """List the verification tasks of the offices in the user's scope (open ones by default); audited."""
-    record_event(actor=user, event="list", object_type=VERIFICATION_OBJECT, detail={"status": status})
-    tasks = VerificationTask.objects.filter(scope_filter(user, "jurisdiction_id"))
-    if status in TaskStatus.values:
-        tasks = tasks.filter(status=status)
+    tasks = _listed_tasks(user, VerificationTask, VERIFICATION_OBJECT, status)
     return tasks.select_related("jurisdiction", "candidate__left_person").order_by("status", "-created_at", "id")
 
 
@@ -167,10 +171,7 @@ def access_verification_task(user, task_id) -> VerificationTask:
 
 def list_follow_ups(*, user, status: str = TaskStatus.OPEN) -> QuerySet[FollowUpTask]:
     """List the follow-up tasks of the household places in the user's scope (open ones by default); audited."""
-    record_event(actor=user, event="list", object_type=FOLLOW_UP_OBJECT, detail={"status": status})
-    tasks = FollowUpTask.objects.filter(scope_filter(user, "jurisdiction_id"))
-    if status in TaskStatus.values:
-        tasks = tasks.filter(status=status)
+    tasks = _listed_tasks(user, FollowUpTask, FOLLOW_UP_OBJECT, status)
     return (tasks.select_related("jurisdiction", "migration__person", "migration__outflow")
             .order_by("status", "departure_date", "id"))
 
