@@ -149,6 +149,13 @@ def compute_ledger(*, user, code: int, period: Period) -> Ledger:
                   rows=rows, computed_at=computed_at.isoformat(timespec="seconds"))
 
 
+def record_ledger_export(*, user, ledger: Ledger, output_format: str, via: str = "") -> None:
+    """Audit a ledger taken out of the system (a download or the command's file): who, which node and period, how."""
+    detail = {"format": output_format, "period": ledger.period.label, **({"via": via} if via else {})}
+    record_event(actor=user, event="export", object_type="ledger", object_id=f"{ledger.code:012d}",
+                 subject_codes=(ledger.code, None), detail=detail)
+
+
 def compute_series(*, user, code: int, periods: list[Period], indicators: list[str]) -> dict:
     """Compute a trend: for each indicator, its value for the node in each period, oldest first.
 

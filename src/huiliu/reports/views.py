@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huiliu.accounts.scope import jurisdiction_ranges
-from huiliu.audit.actions import record_event
 from huiliu.core.errors import NotFound, ValidationFailed
 from huiliu.core.forms import show_domain_errors
 from huiliu.jurisdictions import codes
@@ -142,8 +141,7 @@ def ledger_xlsx(request):
         return _refused(request, form, "reports/ledger.html")
     ledger = _ledger_or_404(request.user, code, period)
     content = write_ledger_xlsx(ledger, preparer=str(request.user), prepared_on=timezone.localdate())
-    record_event(actor=request.user, event="export", object_type="ledger", object_id=f"{code:012d}",
-                 subject_codes=(code, None), detail={"format": "xlsx", "period": period.label})
+    queries.record_ledger_export(user=request.user, ledger=ledger, output_format="xlsx")
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="ledger-{code:012d}-{period.label}.xlsx"'
     return response

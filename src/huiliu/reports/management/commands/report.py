@@ -6,7 +6,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huiliu.audit.actions import record_event
 from huiliu.core.errors import NotFound, ValidationFailed
 from huiliu.jurisdictions import codes
 from huiliu.reports import queries
@@ -69,9 +68,7 @@ class Command(BaseCommand):
             content = ledger_csv(ledger)
         else:
             content = json.dumps(ledger_json(ledger), ensure_ascii=False, indent=2) + "\n"
-        record_event(actor=user, event="export", object_type="ledger", object_id=f"{code:012d}",
-                     subject_codes=(code, None), detail={"format": output_format, "period": chosen.label,
-                                                         "via": "command"})
+        queries.record_ledger_export(user=user, ledger=ledger, output_format=output_format, via="command")
         if target is None:
             self.stdout.write(content, ending="")
             return
